@@ -1,0 +1,32 @@
+package io.lava.jdbc;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * AWS settings as the user gave them ({@code awsRegion}, {@code awsProfile}, {@code awsEndpointUrl}); each may be
+ * {@code null}, meaning "the SDK's default chain". {@link AwsClients#forSettings} resolves them once.
+ *
+ * @param region region id such as {@code eu-west-1}, or {@code null}
+ * @param profile named profile, or {@code null}
+ * @param endpointUrl endpoint for every service, or {@code null}
+ */
+record AwsSettings(String region, String profile, String endpointUrl) {
+
+    /** @throws SourceException (08001) when {@code endpointUrl} is not an absolute http(s) URL */
+    void validate() {
+        if (endpointUrl == null) {
+            return;
+        }
+        try {
+            URI uri = new URI(endpointUrl);
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            // fall through
+        }
+        throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + LavaPgProperty.AWS_ENDPOINT_URL.getName()
+                + "='" + endpointUrl + "' is not an absolute http:// or https:// URL");
+    }
+}

@@ -1,0 +1,69 @@
+package io.lava.jdbc;
+
+import java.sql.SQLException;
+
+/**
+ * SQLStates the driver reports and the one place where a failure becomes an {@link SQLException} whose message names
+ * the realm, the conn_id and the step that failed.
+ *
+ * <p>Message shape: {@code lava-pg realm 'prod', conn_id 'warehouse': <step>: <what failed>. <what to do>}.
+ */
+final class Errors {
+    /** Could not establish a connection: URL, record, AWS source or network (SQL standard class 08). */
+    static final String UNABLE_TO_CONNECT = "08001";
+    /** Invalid authorization: disabled record, missing password, access denied, parameter outside the realm. */
+    static final String INVALID_AUTHORIZATION = "28000";
+    /** A lava feature the driver does not support yet. */
+    static final String NOT_SUPPORTED = "0A000";
+
+    /** The resolution steps, as named in error messages and logs. */
+    enum Step {
+        URL("url"),
+        RECORD("record"),
+        PARAMETER("parameter"),
+        SECRET("secret"),
+        CREDENTIALS("credentials"),
+        CONNECT("connect");
+
+        final String label;
+
+        Step(String label) {
+            this.label = label;
+        }
+    }
+
+    private Errors() {
+    }
+
+    /**
+     * Builds the user-facing exception for a failed step.
+     *
+     * @param realm the realm, or {@code null} when not known yet
+     * @param connId the conn_id, or {@code null} when not known yet
+     * @param step the failing step
+     * @param failure the step's failure; its SQLState, message and cause are kept
+     * @return an exception with the failure's SQLState and cause
+     */
+    static SQLException at(String realm, String connId, Step step, SourceException failure) {
+        return new SQLException(prefix(realm, connId, step) + failure.getMessage(), failure.sqlState(),
+                failure.getCause());
+    }
+
+    /**
+     * Builds the user-facing exception for a failed step.
+     *
+     * @param message what failed and what to do
+     * @return an exception with {@code sqlState} and {@code cause}
+     */
+    static SQLException at(String realm, String connId, Step step, String sqlState, String message, Throwable cause) {
+        return new SQLException(prefix(realm, connId, step) + message, sqlState, cause);
+    }
+
+    private static String prefix(String realm, String connId, Step step) {
+        return "lava-pg realm " + quote(realm) + ", conn_id " + quote(connId) + ": " + step.label + ": ";
+    }
+
+    private static String quote(String value) {
+        return value == null ? "(none)" : "'" + value + "'";
+    }
+}

@@ -1,0 +1,158 @@
+package io.lava.jdbc;
+
+import io.lava.jdbc.Errors.Step;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * JDBC driver for {@code jdbc:lava-pg:<realm>/<conn_id>} URLs: reads the lava connection record, resolves its
+ * credentials (SSM SecureString, Secrets Manager) and returns pgjdbc's own {@link Connection} to the database it
+ * describes, so {@code unwrap(PGConnection.class)} works and the metadata says {@code PostgreSQL}.
+ *
+ * <p>Registered with {@link DriverManager} by {@code META-INF/services/java.sql.Driver} and by this class's static
+ * initializer. URL grammar: {@link ConnectionRef}; properties: {@link LavaPgProperty} (every other property passes
+ * through to pgjdbc). Records, parameter values and secrets are cached JVM-wide (TTLs: {@code recordTtl} 60 s,
+ * {@code parameterTtl} and {@code secretTtl} 300 s). Thread-safe; keeps no per-connection state.
+ *
+ * <p>Errors are {@link SQLException}s whose message names the realm, conn_id and failing step:
+ * {@code 08001} (URL, record, AWS source unreachable, invalid record), {@code 28000} (record not enabled, no password,
+ * AWS access denied, parameter outside the realm), {@code 0A000} (RDS IAM authentication, not yet supported), and
+ * pgjdbc's own SQLState when the server refuses the connection (e.g. {@code 28P01}).
+ */
+public class LavaPgDriver implements Driver {
+    private static final Logger PARENT_LOGGER = Logger.getLogger("io.lava.jdbc");
+    private static final Logger LOG = Logger.getLogger(LavaPgDriver.class.getName());
+
+    static {
+        try {
+            DriverManager.registerDriver(new LavaPgDriver());
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "could not register io.lava.jdbc.LavaPgDriver with DriverManager", e);
+        }
+    }
+
+    private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+    private final UnaryOperator<String> env;
+
+    /** Creates a driver that reads the process environment ({@code LAVA_REALM}, {@code LAVA_JOB_ID}, ...). */
+    public LavaPgDriver() {
+        this(System::getenv);
+    }
+
+    LavaPgDriver(UnaryOperator<String> env) {
+        this.env = env;
+    }
+
+    /**
+     * Opens a connection.
+     *
+     * @param url a JDBC URL; any URL not starting with {@code jdbc:lava-pg:} yields {@code null}
+     * @param info properties from the tool, may be {@code null}; {@code user} and {@code password} are ignored
+     * @return pgjdbc's connection, or {@code null} for a foreign URL
+     * @throws SQLException see the class description for SQLStates
+     */
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null;
+        }
+        ConnectionRef ref;
+        ConnectionOptions options;
+        try {
+            ref = ConnectionRef.parse(url, info, env);
+            options = ConnectionOptions.of(ref, env);
+        } catch (SourceException e) {
+            throw Errors.at(null, null, Step.URL, e);
+        }
+        ResolvedConnection resolved = Resolver.resolve(ref, options);
+        return PgDelegate.connect(pgjdbc, options, resolved, env);
+    }
+
+    /** @return whether {@code url} starts with {@code jdbc:lava-pg:}; never throws */
+    @Override
+    public boolean acceptsURL(String url) {
+        return ConnectionRef.accepts(url);
+    }
+
+    /**
+     * Lists the driver's own properties ({@link LavaPgProperty}: name, current or default value, description), followed
+     * by pgjdbc's. Never throws for a {@code jdbc:lava-pg:} URL, however malformed, nor for {@code null} or empty
+     * {@code info}. Password values are never returned.
+     *
+     * @param url the URL being configured; its query parameters are shown as current values
+     * @param info the tool's current properties, may be {@code null}
+     * @return the properties, never {@code null}
+     */
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+        Properties current = new Properties();
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                current.setProperty(key, info.getProperty(key));
+            }
+        }
+        if (acceptsURL(url)) {
+            try {
+                current = ConnectionRef.parse(url, current, key -> null).properties();
+            } catch (SourceException e) {
+                // a half-typed URL: show what the properties say
+            }
+        }
+        current.remove("password");
+        current.remove("sslpassword");
+        List<DriverPropertyInfo> all = new ArrayList<>();
+        for (LavaPgProperty property : LavaPgProperty.values()) {
+            all.add(property.toDriverPropertyInfo(current));
+        }
+        try {
+            for (DriverPropertyInfo pg : pgjdbc.getPropertyInfo("jdbc:postgresql:", current)) {
+                if (pg.name.toLowerCase(Locale.ROOT).contains("password")) {
+                    pg.value = null;
+                }
+                all.add(pg);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "pgjdbc getPropertyInfo failed", e);
+        }
+        return all.toArray(new DriverPropertyInfo[0]);
+    }
+
+    /** @return the major version of this build */
+    @Override
+    public int getMajorVersion() {
+        return Version.MAJOR;
+    }
+
+    /** @return the minor version of this build */
+    @Override
+    public int getMinorVersion() {
+        return Version.MINOR;
+    }
+
+    /** @return {@code false}: the driver has not passed the JDBC compliance tests (neither does pgjdbc claim it) */
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    /** @return the JUL logger {@code io.lava.jdbc}, parent of every logger in the driver */
+    @Override
+    public Logger getParentLogger() {
+        return PARENT_LOGGER;
+    }
+
+    @Override
+    public String toString() {
+        return "lava-pg-jdbc " + Version.FULL;
+    }
+}

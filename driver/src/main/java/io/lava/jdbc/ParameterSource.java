@@ -1,0 +1,15 @@
+package io.lava.jdbc;
+
+/**
+ * Reads a password stored as an SSM SecureString ({@link SsmParameterSource}). Implementations are immutable values
+ * whose equality identifies the source, so that they can key a cache.
+ */
+interface ParameterSource {
+
+    /**
+     * @param name the parameter name, already checked to lie under {@code /lava/<realm>/}
+     * @return the decrypted value, never {@code null}
+     * @throws SourceException when the parameter is missing, not readable or not decryptable
+     */
+    String get(String name);
+}

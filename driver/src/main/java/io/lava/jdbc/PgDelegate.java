@@ -1,0 +1,116 @@
+package io.lava.jdbc;
+
+import io.lava.jdbc.Errors.Step;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Hands a {@link ResolvedConnection} to pgjdbc: URL {@code jdbc:postgresql://host:port/database} with no parameters,
+ * {@code user} and {@code password} from the record, every pass-through property unchanged, and a default
+ * {@code ApplicationName}.
+ */
+final class PgDelegate {
+    private static final Logger LOG = Logger.getLogger(PgDelegate.class.getName());
+
+    /** PostgreSQL's limit on {@code application_name}: NAMEDATALEN - 1 bytes. */
+    static final int MAX_APPLICATION_NAME_BYTES = 63;
+
+    private PgDelegate() {
+    }
+
+    /**
+     * @return {@code jdbc:postgresql://host:port/database}, IPv6 hosts bracketed, the database percent-encoded
+     */
+    static String pgUrl(ResolvedConnection resolved) {
+        String host = resolved.host().indexOf(':') >= 0 && !resolved.host().startsWith("[")
+                ? "[" + resolved.host() + "]" : resolved.host();
+        return "jdbc:postgresql://" + host + ":" + resolved.port() + "/"
+                + URLEncoder.encode(resolved.database(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Builds the properties pgjdbc receives.
+     *
+     * @param options pass-through properties (already without the driver's own, {@code user} and {@code password})
+     * @param resolved the resolved connection; its user and password always win over the tool's
+     * @param env environment lookup, for {@code LAVA_JOB_ID}
+     * @return a new {@link Properties}
+     */
+    static Properties pgProperties(ConnectionOptions options, ResolvedConnection resolved, UnaryOperator<String> env) {
+        Properties props = new Properties();
+        props.putAll(options.pgProperties());
+        props.setProperty("user", resolved.user());
+        props.setProperty("password", resolved.password());
+        if (props.getProperty("ApplicationName") == null) {
+            String jobId = ConnectionRef.blankToNull(env.apply("LAVA_JOB_ID"));
+            props.setProperty("ApplicationName", applicationName(resolved.realm(),
+                    jobId != null ? jobId : resolved.connId()));
+        }
+        return props;
+    }
+
+    /**
+     * lava's session name: {@code lv-<realm>-<job_id or conn_id>}, cut to at most 63 UTF-8 bytes on a character
+     * boundary (PostgreSQL truncates {@code application_name} there).
+     */
+    static String applicationName(String realm, String suffix) {
+        String name = "lv-" + realm + "-" + suffix;
+        int bytes = 0;
+        int end = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > MAX_APPLICATION_NAME_BYTES) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return name.substring(0, end);
+    }
+
+    /**
+     * Opens the connection.
+     *
+     * @return pgjdbc's own connection (not wrapped)
+     * @throws SQLException pgjdbc's SQLState (e.g. 28P01 password refused, 08001 unreachable), with a message naming
+     *     realm, conn_id and the server, and pgjdbc's exception as cause
+     */
+    static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options, ResolvedConnection resolved,
+                              UnaryOperator<String> env) throws SQLException {
+        String url = pgUrl(resolved);
+        LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': connecting to {2} as {3}",
+                new Object[] {resolved.realm(), resolved.connId(), url, resolved.user()});
+        try {
+            Connection connection = pgjdbc.connect(url, pgProperties(options, resolved, env));
+            if (connection == null) {
+                throw new SQLException("pgjdbc did not accept " + url, Errors.UNABLE_TO_CONNECT);
+            }
+            return connection;
+        } catch (SQLException e) {
+            String state = e.getSQLState() != null ? e.getSQLState() : Errors.UNABLE_TO_CONNECT;
+            throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, state, "PostgreSQL at "
+                    + resolved.host() + ":" + resolved.port() + "/" + resolved.database() + " as user '"
+                    + resolved.user() + "' failed: " + e.getMessage() + ". " + hint(state, resolved), e);
+        }
+    }
+
+    private static String hint(String state, ResolvedConnection resolved) {
+        if (state.startsWith("28")) {
+            return "The server refused the credentials resolved from the lava record (password from "
+                    + (resolved.passwordSource() == ResolvedConnection.PasswordSource.SSM_PARAMETER
+                    ? "its SSM parameter" : "its secret") + "); check that the stored password and user match the "
+                    + "database";
+        }
+        if (state.startsWith("08")) {
+            return "Check the record's host and port, and that this machine can reach the server";
+        }
+        return "See the PostgreSQL message above";
+    }
+}

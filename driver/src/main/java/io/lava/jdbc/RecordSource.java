@@ -1,0 +1,21 @@
+package io.lava.jdbc;
+
+/**
+ * Where connection records live: a DynamoDB table ({@link DynamoDbRecordSource}) or a local JSON file
+ * ({@link FileRecordSource}), with identical validation ({@link ConnectionRecord#of}). Implementations are immutable
+ * values whose equality identifies the source, so that they can key a cache.
+ */
+interface RecordSource {
+
+    /**
+     * Reads and validates one record.
+     *
+     * @param connId the conn_id
+     * @return the validated record
+     * @throws SourceException when the record is missing, invalid or disabled, or the source fails
+     */
+    ConnectionRecord get(String connId);
+
+    /** @return where the records come from, for logs and messages, e.g. {@code DynamoDB table 'lava.p.connections'} */
+    String describe();
+}

@@ -1,0 +1,15 @@
+package io.lava.jdbc;
+
+/**
+ * Reads a Secrets Manager secret ({@link SecretsManagerSecretSource}). Implementations are immutable values whose
+ * equality identifies the source, so that they can key a cache.
+ */
+interface SecretSource {
+
+    /**
+     * @param secretId the record's {@code secret_id}
+     * @return the fields the secret supplies
+     * @throws SourceException when the secret is missing, unreadable, binary, or not a JSON object
+     */
+    SecretFields get(String secretId);
+}

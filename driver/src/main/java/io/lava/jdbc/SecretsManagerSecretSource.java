@@ -1,0 +1,33 @@
+package io.lava.jdbc;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * AWS Secrets Manager: {@code GetSecretValue(SecretId)}; the {@code SecretString} must be a JSON object, binary secrets
+ * are refused (lava's rule).
+ *
+ * @param clients the shared AWS clients
+ */
+record SecretsManagerSecretSource(AwsClients clients) implements SecretSource {
+
+    @Override
+    public SecretFields get(String secretId) {
+        GetSecretValueResponse response;
+        try {
+            response = clients.secretsManager().getSecretValue(b -> b.secretId(secretId));
+        } catch (ResourceNotFoundException e) {
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "' does not exist in "
+                    + clients.scope().region() + ". Fix the record's 'secret_id' or create the secret", e);
+        } catch (SdkException e) {
+            throw AwsFailures.of(e, "Secrets Manager GetSecretValue '" + secretId + "'",
+                    "secretsmanager:GetSecretValue (and kms:Decrypt for a customer-managed key)");
+        }
+        if (response.secretString() == null) {
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "' is binary; lava needs a "
+                    + "SecretString holding a JSON object");
+        }
+        return SecretFields.parse(secretId, response.secretString());
+    }
+}
