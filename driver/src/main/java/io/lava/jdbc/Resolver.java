@@ -76,7 +76,7 @@ final class Resolver {
         String password = parameterValue;
         ResolvedConnection resolved = step(ref, Step.CREDENTIALS,
                 () -> ResolvedConnection.of(realm, record, password, merged));
-        LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': resolved to {2}", new Object[] {realm, connId, resolved});
+        LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}", new Object[] {realm, connId, resolved});
         return resolved;
     }
 

@@ -53,12 +53,10 @@ final class SecretFields {
         try {
             root = JsonNode.parser().parse(secretString);
         } catch (RuntimeException e) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "': its SecretString is not JSON. "
-                    + "Store a JSON object such as {\"username\":..., \"password\":...}");
+            throw notAnObject(secretId, "is not JSON");
         }
         if (!root.isObject()) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "': its SecretString is JSON but not an object. "
-                    + "Store a JSON object such as {\"username\":..., \"password\":...}");
+            throw notAnObject(secretId, "is JSON but not an object");
         }
         Map<String, String> fields = new HashMap<>();
         root.asObject().forEach((key, value) -> {
@@ -76,6 +74,11 @@ final class SecretFields {
             }
         });
         return new SecretFields(fields);
+    }
+
+    private static SourceException notAnObject(String secretId, String what) {
+        return new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "': its SecretString " + what
+                + ". Store a JSON object such as {\"username\": ..., \"password\": ...}");
     }
 
     /** @return the value for a record field name ({@code user}, {@code host}, ...), or {@code null} */
