@@ -270,6 +270,25 @@ class DriverIT {
         }
     }
 
+    @Test
+    void awsProfileSuppliesTheRegion(@TempDir Path dir) throws Exception {
+        String realm = realm();
+        Path config = dir.resolve("config");
+        Files.writeString(config, "[profile lava-it]\nregion = eu-west-3\n");
+        Properties p = new Properties();
+        p.setProperty("awsEndpointUrl", aws.endpoint());
+        p.setProperty("awsProfile", "lava-it");
+        System.setProperty("aws.configFile", config.toString());
+        try {
+            // the message names the region the driver resolved for the table
+            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:lava-pg:" + realm + "/ghost", p))
+                    .hasMessageContaining("no such connection in DynamoDB table 'lava." + realm
+                            + ".connections' (eu-west-3)");
+        } finally {
+            System.clearProperty("aws.configFile");
+        }
+    }
+
     // ---- failures: each a clear SQLException with SQLState, realm, conn_id and step ----
 
     private static void assertFailure(String realm, String connId, String sqlState, String... fragments) {
