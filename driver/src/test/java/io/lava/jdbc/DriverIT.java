@@ -88,6 +88,14 @@ class DriverIT {
         return realm;
     }
 
+    /** A fresh realm holding record 'warehouse' (SSM password) and its parameter. */
+    private static String realmWithWarehouse() {
+        String realm = realm();
+        put(realm, record(realm, "warehouse"));
+        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        return realm;
+    }
+
     private static Map<String, Object> record(String realm, String connId) {
         Map<String, Object> r = new HashMap<>();
         r.put("conn_id", connId);
@@ -128,10 +136,8 @@ class DriverIT {
 
     @Test
     void ssmPasswordGivesPgjdbcsOwnConnection() throws Exception {
-        String realm = realm();
-        String connId = put(realm, record(realm, "warehouse"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
-        try (Connection c = connect(realm, connId)) {
+        String realm = realmWithWarehouse();
+        try (Connection c = connect(realm, "warehouse")) {
             assertThat(query(c, "select current_user")).isEqualTo("etl");
             assertThat(query(c, "select current_database()")).isEqualTo("dw");
             assertThat(query(c, "select current_setting('application_name')")).isEqualTo("lv-" + realm + "-warehouse");
@@ -175,9 +181,7 @@ class DriverIT {
 
     @Test
     void userAndPasswordFromTheToolNeverOverrideTheRecord() throws Exception {
-        String realm = realm();
-        put(realm, record(realm, "warehouse"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        String realm = realmWithWarehouse();
         Properties p = props();
         p.setProperty("user", "postgres");
         p.setProperty("password", "typed-into-dbeaver");
@@ -190,9 +194,7 @@ class DriverIT {
 
     @Test
     void realmFromPropertyAndPassThroughFromUrl() throws Exception {
-        String realm = realm();
-        put(realm, record(realm, "warehouse"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        String realm = realmWithWarehouse();
         Properties p = props();
         p.setProperty("realm", realm);
         try (Connection c = DriverManager.getConnection(
@@ -204,9 +206,7 @@ class DriverIT {
 
     @Test
     void sequentialConnectsWithinTheTtlCallAwsOnce() throws Exception {
-        String realm = realm();
-        put(realm, record(realm, "warehouse"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        String realm = realmWithWarehouse();
         int getItem = aws.calls("DynamoDB_20120810.GetItem");
         int getParameter = aws.calls("AmazonSSM.GetParameter");
         for (int i = 0; i < 5; i++) {
@@ -220,9 +220,7 @@ class DriverIT {
 
     @Test
     void zeroTtlReadsEveryTime() throws Exception {
-        String realm = realm();
-        put(realm, record(realm, "warehouse"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        String realm = realmWithWarehouse();
         int getItem = aws.calls("DynamoDB_20120810.GetItem");
         Properties p = props();
         p.setProperty("recordTtl", "0");
@@ -257,9 +255,7 @@ class DriverIT {
 
     @Test
     void sdkEndpointSystemPropertyIsHonoured() throws Exception {
-        String realm = realm();
-        put(realm, record(realm, "warehouse"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        String realm = realmWithWarehouse();
         Properties p = new Properties();
         p.setProperty("awsRegion", "eu-north-1"); // a region no other test uses: its clients are built here
         System.setProperty("aws.endpointUrl", aws.endpoint());
