@@ -219,6 +219,19 @@ class DriverIT {
     }
 
     @Test
+    void connectionsTableOverridesTheTableName() throws Exception {
+        String realm = "custom" + REALMS.incrementAndGet();
+        aws.createTable("team-connections-" + realm);
+        aws.putRecord("team-connections-" + realm, record(realm, "warehouse"));
+        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        Properties p = props();
+        p.setProperty("connectionsTable", "team-connections-" + realm);
+        try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm + "/warehouse", p)) {
+            assertThat(query(c, "select current_user")).isEqualTo("etl");
+        }
+    }
+
+    @Test
     void zeroTtlReadsEveryTime() throws Exception {
         String realm = realmWithWarehouse();
         int getItem = aws.calls("DynamoDB_20120810.GetItem");
