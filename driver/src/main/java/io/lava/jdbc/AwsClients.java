@@ -7,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.utils.Lazy;
  * The AWS clients for one (region, profile, endpoint), built once per JVM and shared by every connect.
  *
  * <p>Each client is built on first use with the url-connection HTTP client (the only one on the driver's classpath), the
- * profile's default credentials chain and, when {@code awsEndpointUrl} is set, that endpoint. Without it, the SDK applies
+ * credentials described at {@link #credentials()} and, when {@code awsEndpointUrl} is set, that endpoint. Without it, the SDK applies
  * its own {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables and
  * {@code aws.endpointUrl*} system properties, read when the client is built. Clients live for the life of the JVM.
  * Thread-safe.
@@ -53,7 +54,8 @@ final class AwsClients {
     private AwsClients(Scope scope) {
         this.scope = scope;
         this.credentials = CREDENTIALS.computeIfAbsent(scope.profile() == null ? "" : scope.profile(),
-                p -> DefaultCredentialsProvider.builder().profileName(p.isEmpty() ? null : p).build());
+                p -> p.isEmpty() ? DefaultCredentialsProvider.builder().build()
+                        : ProfileCredentialsProvider.builder().profileName(p).build());
         this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder()));
         this.ssm = new Lazy<>(() -> build(SsmClient.builder()));
         this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder()));
@@ -103,6 +105,17 @@ final class AwsClients {
             builder.endpointOverride(scope.endpoint());
         }
         return builder.build();
+    }
+
+    /**
+     * The credentials every client of this scope signs with, one provider per profile for the JVM. Without
+     * {@code awsProfile}: the SDK's default chain (system properties, environment, web identity / IRSA, shared
+     * profile {@code AWS_PROFILE}, container and instance roles). With {@code awsProfile}: that profile only, as the
+     * AWS CLI's {@code --profile} does, including profiles that assume a role ({@code role_arn} with
+     * {@code source_profile} or {@code credential_source}) and {@code credential_process}.
+     */
+    AwsCredentialsProvider credentials() {
+        return credentials;
     }
 
     Scope scope() {

@@ -15,10 +15,19 @@ import java.util.function.UnaryOperator;
  * @param recordTtl how long a record is cached; zero disables caching
  * @param parameterTtl how long an SSM parameter value is cached; zero disables caching
  * @param secretTtl how long a secret is cached; zero disables caching
+ * @param iamHost host an IAM token is signed for, or {@code null} for the record's host
+ * @param iamPort port an IAM token is signed for, or {@code null} for the record's port
+ * @param iamTokenTtl how long an IAM token is reused, 1 to 870 seconds
+ * @param sslMode the TLS mode the user asked pgjdbc for ({@code sslmode}, or {@code ssl=true} meaning
+ *     {@code verify-full} as in pgjdbc), or {@code null}
  * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}
  */
 record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSettings aws, Duration recordTtl,
-                         Duration parameterTtl, Duration secretTtl, Properties pgProperties) {
+                         Duration parameterTtl, Duration secretTtl, String iamHost, Integer iamPort,
+                         Duration iamTokenTtl, SslMode sslMode, Properties pgProperties) {
+
+    /** RDS IAM tokens are valid for 15 minutes (AWS RDS docs); reuse is capped half a minute below that. */
+    static final long MAX_IAM_TOKEN_TTL_SECONDS = 870;
 
     /**
      * Reads and validates the driver's properties.
@@ -38,6 +47,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
         AwsSettings aws = new AwsSettings(LavaPgProperty.AWS_REGION.get(all), LavaPgProperty.AWS_PROFILE.get(all),
                 LavaPgProperty.AWS_ENDPOINT_URL.get(all));
         aws.validate();
+        String iamPort = LavaPgProperty.IAM_PORT.get(all);
         Properties pg = new Properties();
         for (String key : all.stringPropertyNames()) {
             if (LavaPgProperty.forName(key) == null && !key.equals("user") && !key.equals("password")) {
@@ -48,23 +58,50 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
                 table != null ? table : "lava." + ref.realm() + ".connections",
                 file == null ? null : Path.of(file),
                 aws,
-                seconds(LavaPgProperty.RECORD_TTL, all),
-                seconds(LavaPgProperty.PARAMETER_TTL, all),
-                seconds(LavaPgProperty.SECRET_TTL, all),
+                seconds(LavaPgProperty.RECORD_TTL, all, 0, Long.MAX_VALUE),
+                seconds(LavaPgProperty.PARAMETER_TTL, all, 0, Long.MAX_VALUE),
+                seconds(LavaPgProperty.SECRET_TTL, all, 0, Long.MAX_VALUE),
+                LavaPgProperty.IAM_HOST.get(all),
+                iamPort == null ? null : (int) number(LavaPgProperty.IAM_PORT, all, 1, 65535),
+                seconds(LavaPgProperty.IAM_TOKEN_TTL, all, 1, MAX_IAM_TOKEN_TTL_SECONDS),
+                userSslMode(pg),
                 pg);
     }
 
-    private static Duration seconds(LavaPgProperty property, Properties all) {
+    /** pgjdbc's rule: {@code sslmode} if set, else {@code ssl} true or empty means {@code verify-full}. */
+    private static SslMode userSslMode(Properties pg) {
+        String sslmode = pg.getProperty("sslmode");
+        if (sslmode != null) {
+            SslMode mode = SslMode.forName(sslmode);
+            if (mode == null) {
+                throw new SourceException(Errors.UNABLE_TO_CONNECT, "property sslmode='" + sslmode
+                        + "' is not one of pgjdbc's values: " + SslMode.PGJDBC_VALUES);
+            }
+            return mode;
+        }
+        String ssl = pg.getProperty("ssl");
+        return ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true")) ? SslMode.VERIFY_FULL : null;
+    }
+
+    private static Duration seconds(LavaPgProperty property, Properties all, long min, long max) {
+        return Duration.ofSeconds(number(property, all, min, max));
+    }
+
+    /** Reads a whole number from {@code min} to {@code max}: seconds, or a port for {@code iamPort}. */
+    private static long number(LavaPgProperty property, Properties all, long min, long max) {
         String value = property.get(all);
         try {
-            long seconds = Long.parseLong(value);
-            if (seconds >= 0) {
-                return Duration.ofSeconds(seconds);
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // fall through
         }
+        String range = max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max;
+        String unit = property == LavaPgProperty.IAM_PORT ? "a port number " : "a whole number of seconds ";
         throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + property.getName() + "='" + value
-                + "' is not a whole number of seconds >= 0 (default " + property.getDefaultValue() + ")");
+                + "' is not " + unit + range + (property.getDefaultValue() == null ? ""
+                : " (default " + property.getDefaultValue() + ")"));
     }
 }

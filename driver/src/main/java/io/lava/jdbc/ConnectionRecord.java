@@ -23,9 +23,12 @@ import java.util.Map;
  * @param passwordParameter the <em>name</em> of the SSM SecureString holding the password, or {@code null}
  * @param secretId Secrets Manager secret id, or {@code null}
  * @param description free text, or {@code null}
+ * @param sslMode TLS mode from {@code ssl_mode} (or legacy {@code ssl: true}, meaning {@code require}), or {@code null}
+ * @param sslCaFile CA bundle from {@code ssl_ca_file} (or its deprecated alias {@code ca_cert}), or {@code null}
  */
 record ConnectionRecord(String connId, LavaType type, String host, Integer port, String database, String user,
-                        String passwordParameter, String secretId, String description) {
+                        String passwordParameter, String secretId, String description, SslMode sslMode,
+                        String sslCaFile) {
 
     /**
      * Validates a record's raw attributes.
@@ -54,19 +57,47 @@ record ConnectionRecord(String connId, LavaType type, String host, Integer port,
             throw invalid("type '" + typeName + "' is not a PostgreSQL type; lava-pg handles: " + LavaType.ACCEPTED
                     + ". Use the driver for that database instead");
         }
+        String caFile = text(attributes, "ssl_ca_file");
+        if (caFile == null) {
+            caFile = text(attributes, "ca_cert");
+        }
+        if (caFile != null && caFile.regionMatches(true, 0, "s3://", 0, 5)) {
+            throw new SourceException(Errors.NOT_SUPPORTED, "field 'ssl_ca_file' is an S3 URI (" + caFile
+                    + "), which lava-pg does not fetch. Copy the CA bundle to a local file and put its path in "
+                    + "ssl_ca_file, or pass sslrootcert=<path> in the URL");
+        }
         return new ConnectionRecord(connId, type, text(attributes, "host"), port(attributes.get("port"), "port", true),
                 text(attributes, "database"), text(attributes, "user"), text(attributes, "password"),
-                text(attributes, "secret_id"), text(attributes, "description"));
+                text(attributes, "secret_id"), text(attributes, "description"), sslMode(attributes),
+                caFile);
+    }
+
+    /** lava 8.3: {@code ssl_mode} in {require, verify-ca, verify-full}; else legacy {@code ssl: true} = require. */
+    private static SslMode sslMode(Map<String, Object> attributes) {
+        String mode = text(attributes, "ssl_mode");
+        if (mode != null) {
+            SslMode parsed = SslMode.forName(mode);
+            if (parsed == null || parsed.compareTo(SslMode.REQUIRE) < 0) {
+                throw invalid("field 'ssl_mode' is '" + mode + "'; allowed values: " + SslMode.LAVA_VALUES);
+            }
+            return parsed;
+        }
+        return bool(attributes.get("ssl"), "ssl") ? SslMode.REQUIRE : null;
     }
 
     private static boolean enabled(Object value) {
+        return bool(value, "enabled");
+    }
+
+    /** A boolean field: true, false, or the strings "true"/"false"; absent counts as false. */
+    private static boolean bool(Object value, String field) {
         if (value == null || value instanceof Boolean) {
             return Boolean.TRUE.equals(value);
         }
         if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
             return s.equalsIgnoreCase("true");
         }
-        throw invalid("field 'enabled' must be a boolean (true or false)");
+        throw invalid("field '" + field + "' must be a boolean (true or false)");
     }
 
     /**

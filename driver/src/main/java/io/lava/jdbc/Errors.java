@@ -13,7 +13,7 @@ final class Errors {
     static final String UNABLE_TO_CONNECT = "08001";
     /** Invalid authorization: disabled record, missing password, access denied, parameter outside the realm. */
     static final String INVALID_AUTHORIZATION = "28000";
-    /** A lava feature the driver does not support yet. */
+    /** A lava feature the driver does not support (an {@code s3://} CA bundle). */
     static final String NOT_SUPPORTED = "0A000";
 
     /** The resolution steps, as named in error messages and logs. */
@@ -23,6 +23,7 @@ final class Errors {
         PARAMETER("parameter"),
         SECRET("secret"),
         CREDENTIALS("credentials"),
+        TOKEN("token"),
         CONNECT("connect");
 
         final String label;

@@ -63,7 +63,26 @@ public enum LavaPgProperty {
 
     /** How long a Secrets Manager secret is cached, in seconds. 0 disables caching. */
     SECRET_TTL("secretTtl", "300",
-            "seconds a Secrets Manager secret is cached; 0 disables caching");
+            "seconds a Secrets Manager secret is cached; 0 disables caching"),
+
+    /**
+     * Host name an RDS IAM token is signed for, when it differs from the record's host (SSH tunnel, custom DNS). The
+     * connection still goes to the record's host. Default: the record's host.
+     */
+    IAM_HOST("iamHost", null,
+            "host an RDS IAM token is signed for, when the record's host is a tunnel or alias; default: the record's host"),
+
+    /** Port an RDS IAM token is signed for. Default: the record's port. */
+    IAM_PORT("iamPort", null,
+            "port an RDS IAM token is signed for; default: the record's port"),
+
+    /**
+     * How long an RDS IAM token is reused, in seconds: 1 to 870. Tokens are valid for 900 seconds (AWS RDS docs); a
+     * fresh one is minted in the background once three quarters of this time have passed.
+     */
+    IAM_TOKEN_TTL("iamTokenTtl", "840",
+            "seconds an RDS IAM token is reused (1-870; tokens are valid for 900); refreshed in the background "
+                    + "after three quarters of it");
 
     private final String name;
     private final String defaultValue;

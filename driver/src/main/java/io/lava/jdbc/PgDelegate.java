@@ -47,12 +47,35 @@ final class PgDelegate {
         props.putAll(options.pgProperties());
         props.setProperty("user", resolved.user());
         props.setProperty("password", resolved.password());
+        applyTls(options, resolved, props);
         if (props.getProperty("ApplicationName") == null) {
             String jobId = ConnectionRef.blankToNull(env.apply("LAVA_JOB_ID"));
             props.setProperty("ApplicationName", applicationName(resolved.realm(),
                     jobId != null ? jobId : resolved.connId()));
         }
         return props;
+    }
+
+    /**
+     * Sets {@code sslmode} to the stricter of the record's ({@code ssl_mode}/{@code ssl}) and the user's; with an IAM
+     * token, at least {@code require} (lava's docs make TLS mandatory for IAM; this driver enforces it whatever the
+     * record or URL says). The record's {@code ssl_ca_file} becomes {@code sslrootcert} unless the user set one.
+     */
+    static void applyTls(ConnectionOptions options, ResolvedConnection resolved, Properties props) {
+        SslMode mode = SslMode.stricter(resolved.sslMode(), options.sslMode());
+        if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN
+                && (mode == null || mode.compareTo(SslMode.REQUIRE) < 0)) {
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': sslmode {2} raised to require: an IAM token only "
+                    + "travels over TLS", new Object[] {resolved.realm(), resolved.connId(),
+                            mode == null ? "(not set)" : mode.pgName()});
+            mode = SslMode.REQUIRE;
+        }
+        if (mode != null) {
+            props.setProperty("sslmode", mode.pgName());
+        }
+        if (resolved.sslCaFile() != null && props.getProperty("sslrootcert") == null) {
+            props.setProperty("sslrootcert", resolved.sslCaFile());
+        }
     }
 
     /**
@@ -103,10 +126,15 @@ final class PgDelegate {
 
     private static String hint(String state, ResolvedConnection resolved) {
         if (state.startsWith("28")) {
-            return "The server refused the credentials resolved from the lava record (password from "
-                    + (resolved.passwordSource() == ResolvedConnection.PasswordSource.SSM_PARAMETER
-                    ? "its SSM parameter" : "its secret") + "); check that the stored password and user match the "
-                    + "database";
+            return switch (resolved.passwordSource()) {
+                case SSM_PARAMETER, SECRET -> "The server refused the credentials resolved from the lava record "
+                        + "(password from its " + (resolved.passwordSource()
+                        == ResolvedConnection.PasswordSource.SECRET ? "secret" : "SSM parameter") + "); check that "
+                        + "the stored password and user match the database";
+                case IAM_TOKEN -> "The server refused the RDS IAM token; check that IAM authentication is enabled "
+                        + "on the instance, the user has GRANT rds_iam, the AWS identity may rds-db:connect as this "
+                        + "user, and the token's region and host (awsRegion, iamHost) match the database";
+            };
         }
         if (state.startsWith("08")) {
             return "Check the record's host and port, and that this machine can reach the server";

@@ -11,18 +11,23 @@ package io.lava.jdbc;
  * @param port database port, 1 to 65535
  * @param database database name
  * @param user database user
- * @param password the password (a literal value)
+ * @param password the password (a literal value), or {@code null} until an IAM token is set
  * @param passwordSource where the password came from
+ * @param sslMode the record's TLS mode ({@code ssl_mode} / {@code ssl}), or {@code null}
+ * @param sslCaFile the record's CA bundle ({@code ssl_ca_file} / {@code ca_cert}), or {@code null}
  */
 record ResolvedConnection(String realm, String connId, LavaType type, String host, int port, String database,
-                          String user, String password, PasswordSource passwordSource) {
+                          String user, String password, PasswordSource passwordSource, SslMode sslMode,
+                          String sslCaFile) {
 
     /** Where a password came from, for logs and diagnostics. */
     enum PasswordSource {
         /** The record's {@code password} field named an SSM SecureString. */
         SSM_PARAMETER,
         /** The record's secret supplied {@code password}. */
-        SECRET
+        SECRET,
+        /** An RDS IAM token: a {@code postgres-aurora} / {@code postgres-rds} record without a password. */
+        IAM_TOKEN
     }
 
     /**
@@ -34,9 +39,10 @@ record ResolvedConnection(String realm, String connId, LavaType type, String hos
      * @param record the validated record
      * @param parameterValue the value of the record's SSM parameter, or {@code null} when the record names none
      * @param secret the secret's fields ({@link SecretFields#NONE} without {@code secret_id})
-     * @return the resolved connection
+     * @return the resolved connection; for an RDS/Aurora record without a password, one whose password is still
+     *     {@code null} and whose source is {@link PasswordSource#IAM_TOKEN} (see {@link #withPassword})
      * @throws SourceException 08001 naming a missing or invalid field; 28000 when no password is known for a plain
-     *     PostgreSQL type; 0A000 when an RDS/Aurora record has none (IAM authentication)
+     *     PostgreSQL type
      */
     static ResolvedConnection of(String realm, ConnectionRecord record, String parameterValue, SecretFields secret) {
         String host = first(record.host(), secret.get("host"));
@@ -49,18 +55,21 @@ record ResolvedConnection(String realm, String connId, LavaType type, String hos
         require(database, "database");
         require(user, "user");
         String password = parameterValue != null ? parameterValue : secret.get("password");
-        if (password == null) {
-            if (record.type().iamCapable) {
-                throw new SourceException(Errors.NOT_SUPPORTED, "the record has no password and type '"
-                        + record.type().lavaName + "' would authenticate with an RDS IAM token, which this version "
-                        + "does not yet support. Give the record a password (an SSM parameter name) or a secret_id");
-            }
+        if (password == null && !record.type().iamCapable) {
             throw new SourceException(Errors.INVALID_AUTHORIZATION, "password must be specified for type '"
                     + record.type().lavaName + "'. Set 'password' in the record to the name of an SSM SecureString "
                     + "under /lava/" + realm + "/, or a secret_id whose secret has a password");
         }
+        PasswordSource source = parameterValue != null ? PasswordSource.SSM_PARAMETER
+                : password != null ? PasswordSource.SECRET : PasswordSource.IAM_TOKEN;
         return new ResolvedConnection(realm, record.connId(), record.type(), host, port, database, user, password,
-                parameterValue != null ? PasswordSource.SSM_PARAMETER : PasswordSource.SECRET);
+                source, record.sslMode(), record.sslCaFile());
+    }
+
+    /** @return a copy with {@code password} set (an IAM token) */
+    ResolvedConnection withPassword(String newPassword) {
+        return new ResolvedConnection(realm, connId, type, host, port, database, user, newPassword, passwordSource,
+                sslMode, sslCaFile);
     }
 
     private static String first(String fromRecord, String fromSecret) {
@@ -78,6 +87,6 @@ record ResolvedConnection(String realm, String connId, LavaType type, String hos
     public String toString() {
         return "ResolvedConnection[realm=" + realm + ", connId=" + connId + ", type=" + type.lavaName + ", host=" + host
                 + ", port=" + port + ", database=" + database + ", user=" + user + ", password=(redacted, from "
-                + passwordSource + ")]";
+                + passwordSource + "), sslMode=" + (sslMode == null ? "(not set)" : sslMode.pgName()) + "]";
     }
 }

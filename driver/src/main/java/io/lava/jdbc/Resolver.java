@@ -76,8 +76,34 @@ final class Resolver {
         String password = parameterValue;
         ResolvedConnection resolved = step(ref, Step.CREDENTIALS,
                 () -> ResolvedConnection.of(realm, record, password, merged));
+        if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN) {
+            ResolvedConnection needsToken = resolved;
+            resolved = step(ref, Step.TOKEN, () -> needsToken.withPassword(IamTokens.SHARED.get(
+                    tokenKey(options, needsToken))));
+        }
         LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}", new Object[] {realm, connId, resolved});
         return resolved;
+    }
+
+    /**
+     * What the IAM token for this connection is signed for: {@code iamHost}/{@code iamPort} if set, else the record's
+     * host and port; region {@code awsRegion} if set, else the one in an RDS endpoint name, else the SDK's chain.
+     */
+    static IamTokens.Key tokenKey(ConnectionOptions options, ResolvedConnection resolved) {
+        String host = options.iamHost() != null ? options.iamHost() : resolved.host();
+        int port = options.iamPort() != null ? options.iamPort() : resolved.port();
+        AwsSettings aws = options.aws();
+        String hostRegion = aws.region() == null ? RdsRegions.fromHost(host) : null;
+        if (hostRegion != null) {
+            aws = new AwsSettings(hostRegion, aws.profile(), aws.endpointUrl());
+        }
+        AwsClients clients = AwsClients.forSettings(aws);
+        TokenSource source = new RdsTokenSource(clients.credentials());
+        LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': RDS IAM token for {2}@{3}:{4} in {5}",
+                new Object[] {resolved.realm(), resolved.connId(), resolved.user(), host, String.valueOf(port),
+                        clients.scope().region()});
+        return new IamTokens.Key(source, source.identity(), clients.scope().region(), host, port, resolved.user(),
+                options.iamTokenTtl());
     }
 
     private static <T> T step(ConnectionRef ref, Step step, Supplier<T> body) throws SQLException {

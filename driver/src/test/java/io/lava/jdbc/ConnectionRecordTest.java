@@ -42,7 +42,7 @@ class ConnectionRecordTest {
     void validRecord() {
         ConnectionRecord r = ConnectionRecord.of("warehouse", valid());
         assertThat(r).isEqualTo(new ConnectionRecord("warehouse", LavaType.POSTGRES, "db.example.com", 5432, "dw",
-                "etl", "/lava/prod/etl", null, null));
+                "etl", "/lava/prod/etl", null, null, null, null));
     }
 
     static Stream<Arguments> accepted() {

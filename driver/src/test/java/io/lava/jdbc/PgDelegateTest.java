@@ -13,7 +13,7 @@ class PgDelegateTest {
 
     private static ResolvedConnection resolved(String host, String database) {
         return new ResolvedConnection("prod", "warehouse", LavaType.POSTGRES, host, 5432, database, "etl", "pw",
-                ResolvedConnection.PasswordSource.SSM_PARAMETER);
+                ResolvedConnection.PasswordSource.SSM_PARAMETER, null, null);
     }
 
     @ParameterizedTest

@@ -17,7 +17,8 @@ class SecretMergeTest {
 
     private static ConnectionRecord record(String host, Integer port, String database, String user, String parameter,
                                            String type) {
-        return new ConnectionRecord("c", LavaType.forName(type), host, port, database, user, parameter, "sid", null);
+        return new ConnectionRecord("c", LavaType.forName(type), host, port, database, user, parameter, "sid", null,
+                null, null);
     }
 
     @ParameterizedTest(name = "record host={0} port={1} db={2} user={3} ssm={4}")
@@ -76,11 +77,19 @@ class SecretMergeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgres-aurora", "postgres-rds"})
-    void iamTypeWithoutPasswordIsNotYetSupported(String type) {
-        assertThatThrownBy(() -> ResolvedConnection.of("p", record("h", 1, "d", "u", null, type), null,
+    void iamTypeWithoutPasswordWaitsForAToken(String type) {
+        ResolvedConnection r = ResolvedConnection.of("p", record("h", 1, "d", "u", null, type), null,
+                SecretFields.NONE);
+        assertThat(r.password()).isNull();
+        assertThat(r.passwordSource()).isEqualTo(PasswordSource.IAM_TOKEN);
+        assertThat(r.withPassword("tok").password()).isEqualTo("tok");
+    }
+
+    @Test
+    void iamTypeWithoutUserNamesTheField() {
+        assertThatThrownBy(() -> ResolvedConnection.of("p", record("h", 1, "d", null, null, "postgres-aurora"), null,
                 SecretFields.NONE))
-                .hasMessageContaining("RDS IAM token")
-                .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("0A000"));
+                .hasMessageContaining("field 'user' is missing");
     }
 
     @ParameterizedTest(name = "{0}")
