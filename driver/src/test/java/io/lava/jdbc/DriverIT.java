@@ -280,10 +280,11 @@ class DriverIT {
     }
 
     @Test
-    void awsProfileSuppliesTheRegion(@TempDir Path dir) throws Exception {
-        String realm = realm();
+    void awsProfileSuppliesRegionAndCredentials(@TempDir Path dir) throws Exception {
+        String realm = realmWithWarehouse();
         Path config = dir.resolve("config");
-        Files.writeString(config, "[profile lava-it]\nregion = eu-west-3\n");
+        Files.writeString(config, "[profile lava-it]\nregion = eu-west-3\naws_access_key_id = AKIDPROFILE\n"
+                + "aws_secret_access_key = profile-secret-key\n");
         Properties p = new Properties();
         p.setProperty("awsEndpointUrl", aws.endpoint());
         p.setProperty("awsProfile", "lava-it");
@@ -293,6 +294,11 @@ class DriverIT {
             assertThatThrownBy(() -> DriverManager.getConnection("jdbc:lava-pg:" + realm + "/ghost", p))
                     .hasMessageContaining("no such connection in DynamoDB table 'lava." + realm
                             + ".connections' (eu-west-3)");
+            // an explicit profile's credentials win over the environment's, as with the AWS CLI's --profile
+            try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm + "/warehouse", p)) {
+                assertThat(query(c, "select current_user")).isEqualTo("etl");
+            }
+            assertThat(aws.callsSignedBy("AmazonSSM.GetParameter", "AKIDPROFILE")).isEqualTo(1);
         } finally {
             System.clearProperty("aws.configFile");
         }

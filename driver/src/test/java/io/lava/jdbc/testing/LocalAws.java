@@ -337,6 +337,20 @@ public final class LocalAws implements AutoCloseable {
     return wireMock.findAll(RequestPatternBuilder.allRequests().withHeader("X-Amz-Target", equalTo(target))).size();
   }
 
+  /**
+   * Counts the requests received so far for one operation that were signed with one access key id.
+   *
+   * @param target the {@code X-Amz-Target} header value
+   * @param accessKeyId the access key id in the SigV4 {@code Authorization} header's {@code Credential=}
+   * @return the number of matching requests
+   */
+  public int callsSignedBy(String target, String accessKeyId) {
+    return wireMock.findAll(RequestPatternBuilder.allRequests()
+        .withHeader("X-Amz-Target", equalTo(target))
+        .withHeader("Authorization", matching(".*Credential=" + java.util.regex.Pattern.quote(accessKeyId) + "/.*")))
+        .size();
+  }
+
   /** Forgets all requests received so far; stubs and data stay. */
   public void resetCalls() {
     wireMock.resetRequests();
