@@ -13,7 +13,17 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>{@link PostgresSettings} are applied by an init script of the image's entrypoint, which runs
  * after {@code initdb} and before the final server start: the same point at which
- * {@link LocalPostgresCluster} applies them.
+ * {@link LocalPostgresCluster} applies them. The data-directory files (e.g. the TLS
+ * {@code server.crt}/{@code server.key} that {@link LocalPostgres} adds with {@code ssl = on}) are
+ * staged world-readable under {@value #STAGING}, because a copy into the container is owned by
+ * root; the script, which the entrypoint runs as the {@code postgres} OS user, copies them into
+ * {@code $PGDATA} owned by that user with mode 0600, as PostgreSQL requires of
+ * {@code ssl_key_file}. Relative paths in settings such as {@code ssl_cert_file} are resolved in
+ * {@code $PGDATA}, as for a local cluster.
+ *
+ * <p>The server certificate names {@code 127.0.0.1} and {@code localhost}, which is what
+ * {@link #host()} is with a local Docker engine; with a remote engine, {@code sslmode=verify-full}
+ * fails on the host name.
  */
 final class PostgresContainerServer implements PostgresServer {
 
@@ -64,10 +74,13 @@ final class PostgresContainerServer implements PostgresServer {
         + "# lava test harness: settings applied after initdb, before the final server start.\n"
         + "set -eu\n"
         + "src=" + STAGING + "\n"
+        + "# Data-directory files (TLS key and certificate...): owned by the server's OS user, mode 0600.\n"
         + "if [ -d \"$src/files\" ]; then\n"
         + "  for f in \"$src\"/files/*; do\n"
-        + "    cp \"$f\" \"$PGDATA/\"\n"
-        + "    chmod 0600 \"$PGDATA/$(basename \"$f\")\"\n"
+        + "    dst=\"$PGDATA/$(basename \"$f\")\"\n"
+        + "    cp \"$f\" \"$dst\"\n"
+        + "    if [ \"$(id -u)\" = 0 ]; then chown postgres:postgres \"$dst\"; fi\n"
+        + "    chmod 0600 \"$dst\"\n"
         + "  done\n"
         + "fi\n"
         + "cat \"$src/postgresql.conf\" >> \"$PGDATA/postgresql.conf\"\n"
