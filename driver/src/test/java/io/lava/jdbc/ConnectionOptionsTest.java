@@ -62,6 +62,26 @@ class ConnectionOptionsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"iamTokenTtl=871", "iamTokenTtl=0", "iamTokenTtl=900", "iamPort=0", "iamPort=65536",
+            "iamPort=x"})
+    void iamSettingsOutOfRangeAreRefused(String setting) {
+        assertThatThrownBy(() -> options("jdbc:lava-pg:p/c?" + setting, NO_ENV))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining(setting.replace("=", "='") + "'")
+                .hasMessageMatching(".*(from 1 to 870|from 1 to 65535).*");
+    }
+
+    @Test
+    void iamSettings() {
+        ConnectionOptions o = options("jdbc:lava-pg:p/c?iamHost=db.x.eu-west-1.rds.amazonaws.com&iamPort=5433"
+                + "&iamTokenTtl=870", NO_ENV);
+        assertThat(o.iamHost()).isEqualTo("db.x.eu-west-1.rds.amazonaws.com");
+        assertThat(o.iamPort()).isEqualTo(5433);
+        assertThat(o.iamTokenTtl()).isEqualTo(Duration.ofSeconds(870));
+        assertThat(options("jdbc:lava-pg:p/c", NO_ENV).iamTokenTtl()).isEqualTo(Duration.ofMinutes(14));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"localhost:4566", "ftp://h/", "http://", "not a url"})
     void badEndpointsAreRefused(String endpoint) {
         assertThatThrownBy(() -> options("jdbc:lava-pg:p/c?awsEndpointUrl=" + endpoint.replace(" ", "%20"), NO_ENV))

@@ -145,6 +145,13 @@ class IamTokensTest {
         assertThat(rds.identity()).isEqualTo("AKIDEXAMPLE");
     }
 
+    @Test
+    void webIdentityCredentialsAreAvailable() {
+        // IRSA / web identity: the SDK finds its STS-backed provider factory by class name at runtime
+        assertThat(software.amazon.awssdk.auth.credentials.internal.WebIdentityCredentialsUtils.factory())
+                .isNotNull();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
