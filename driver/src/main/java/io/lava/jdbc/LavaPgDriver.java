@@ -74,8 +74,8 @@ public class LavaPgDriver implements Driver {
         } catch (SourceException e) {
             throw Errors.at(null, null, Step.URL, e);
         }
-        ResolvedConnection resolved = Resolver.resolve(ref, options);
-        return PgDelegate.connect(pgjdbc, options, resolved, env);
+        Resolution resolution = Resolver.resolve(ref, options);
+        return PgDelegate.connect(pgjdbc, options, resolution.connection(), env);
     }
 
     /** @return whether {@code url} starts with {@code jdbc:lava-pg:}; never throws */

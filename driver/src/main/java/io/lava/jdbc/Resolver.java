@@ -2,48 +2,60 @@ package io.lava.jdbc;
 
 import io.lava.jdbc.Errors.Step;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge
- * (lava's resolution order, {@code ../shared/LAVA.md}), each through its JVM-wide cache ({@link Caches}).
+ * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge,
+ * then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
+ * through its JVM-wide cache ({@link Caches}, {@link IamTokens}).
  *
- * <p>Stateless and thread-safe. Logs each step at FINE under {@code io.lava.jdbc}; never logs a value read from SSM or
- * Secrets Manager.
+ * <p>One instance per resolve; not shared between threads. Logs each step at FINE under {@code io.lava.jdbc}; never
+ * logs a value read from SSM or Secrets Manager, nor a token.
  */
 final class Resolver {
     private static final Logger LOG = Logger.getLogger(Resolver.class.getName());
 
-    private Resolver() {
+    private final ConnectionRef ref;
+    private final ConnectionOptions options;
+    private final List<Resolution.StepTiming> steps = new ArrayList<>();
+    private final List<Runnable> invalidations = new ArrayList<>();
+
+    private Resolver(ConnectionRef ref, ConnectionOptions options) {
+        this.ref = ref;
+        this.options = options;
     }
 
     /**
      * @param ref the parsed URL
      * @param options the validated options
-     * @return host, port, database, user and password for pgjdbc
+     * @return host, port, database, user and password for pgjdbc, with how each step was served
      * @throws SQLException with the SQLState of the failing step (see the README's error table), the step named in the
      *     message and the AWS/IO exception as cause
      */
-    static ResolvedConnection resolve(ConnectionRef ref, ConnectionOptions options) throws SQLException {
+    static Resolution resolve(ConnectionRef ref, ConnectionOptions options) throws SQLException {
+        return new Resolver(ref, options).run();
+    }
+
+    private Resolution run() throws SQLException {
         String realm = ref.realm();
         String connId = ref.connId();
-        ConnectionRecord record = step(ref, Step.RECORD, () -> {
+        ConnectionRecord record = step(Step.RECORD, () -> {
             RecordSource source = options.connectionsFile() != null
                     ? new FileRecordSource(options.connectionsFile().toAbsolutePath().normalize())
                     : new DynamoDbRecordSource(AwsClients.forSettings(options.aws()), options.connectionsTable());
-            return Caches.RECORDS.get(new Caches.RecordKey(source, connId), options.recordTtl(), key -> {
-                LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': reading record from {2}",
-                        new Object[] {realm, connId, source.describe()});
-                return source.get(connId);
-            });
+            return cached(Step.RECORD, Caches.RECORDS, new Caches.RecordKey(source, connId), options.recordTtl(),
+                    source.describe(), () -> source.get(connId));
         });
 
         String parameterValue = null;
         if (record.passwordParameter() != null) {
             String name = record.passwordParameter();
-            parameterValue = step(ref, Step.PARAMETER, () -> {
+            parameterValue = step(Step.PARAMETER, () -> {
                 String prefix = "/lava/" + realm + "/";
                 if (!name.startsWith(prefix) || name.length() == prefix.length()) {
                     throw new SourceException(Errors.INVALID_AUTHORIZATION, "SSM parameter '" + name + "' is outside "
@@ -51,38 +63,57 @@ final class Resolver {
                             + "password under " + prefix + " and put that name in the record's 'password' field");
                 }
                 ParameterSource source = new SsmParameterSource(AwsClients.forSettings(options.aws()));
-                return Caches.PARAMETERS.get(new Caches.ParameterKey(source, name), options.parameterTtl(), key -> {
-                    LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': reading SSM parameter {2}",
-                            new Object[] {realm, connId, name});
-                    return new Caches.Secret(source.get(name));
-                }).value();
+                return cached(Step.PARAMETER, Caches.PARAMETERS, new Caches.ParameterKey(source, name),
+                        options.parameterTtl(), "SSM parameter " + name,
+                        () -> new Caches.Secret(source.get(name))).value();
             });
         }
 
         SecretFields secret = SecretFields.NONE;
         if (record.secretId() != null) {
             String secretId = record.secretId();
-            secret = step(ref, Step.SECRET, () -> {
+            secret = step(Step.SECRET, () -> {
                 SecretSource source = new SecretsManagerSecretSource(AwsClients.forSettings(options.aws()));
-                return Caches.SECRETS.get(new Caches.SecretKey(source, secretId), options.secretTtl(), key -> {
-                    LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': reading secret {2}",
-                            new Object[] {realm, connId, secretId});
-                    return source.get(secretId);
-                });
+                return cached(Step.SECRET, Caches.SECRETS, new Caches.SecretKey(source, secretId),
+                        options.secretTtl(), "Secrets Manager secret " + secretId, () -> source.get(secretId));
             });
         }
 
         SecretFields merged = secret;
         String password = parameterValue;
-        ResolvedConnection resolved = step(ref, Step.CREDENTIALS,
+        ResolvedConnection resolved = step(Step.CREDENTIALS,
                 () -> ResolvedConnection.of(realm, record, password, merged));
         if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN) {
             ResolvedConnection needsToken = resolved;
-            resolved = step(ref, Step.TOKEN, () -> needsToken.withPassword(IamTokens.SHARED.get(
-                    tokenKey(options, needsToken))));
+            resolved = step(Step.TOKEN, () -> {
+                long start = System.nanoTime();
+                IamTokens.Key key = tokenKey(options, needsToken);
+                invalidations.add(() -> IamTokens.SHARED.invalidate(key));
+                String token = IamTokens.SHARED.get(key);
+                steps.add(new Resolution.StepTiming(Step.TOKEN, System.nanoTime() - start, false,
+                        "RDS IAM token for " + key.user() + "@" + key.host() + ":" + key.port() + " in "
+                                + key.region()));
+                return needsToken.withPassword(token);
+            });
         }
         LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}", new Object[] {realm, connId, resolved});
-        return resolved;
+        List<Runnable> drops = List.copyOf(invalidations);
+        return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run));
+    }
+
+    /** Reads through a cache, timing the step and remembering the key for {@link Resolution#invalidate()}. */
+    private <K, V> V cached(Step step, TtlCache<K, V> cache, K key, Duration ttl, String source, Supplier<V> load) {
+        long start = System.nanoTime();
+        boolean[] loaded = {false};
+        V value = cache.get(key, ttl, k -> {
+            loaded[0] = true;
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': reading {2}",
+                    new Object[] {ref.realm(), ref.connId(), source});
+            return load.get();
+        });
+        invalidations.add(() -> cache.invalidate(key));
+        steps.add(new Resolution.StepTiming(step, System.nanoTime() - start, !loaded[0], source));
+        return value;
     }
 
     /**
@@ -106,7 +137,7 @@ final class Resolver {
                 options.iamTokenTtl());
     }
 
-    private static <T> T step(ConnectionRef ref, Step step, Supplier<T> body) throws SQLException {
+    private <T> T step(Step step, Supplier<T> body) throws SQLException {
         try {
             return body.get();
         } catch (SourceException e) {
