@@ -1,6 +1,7 @@
 package io.lava.jdbc;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -33,6 +35,7 @@ final class AwsClients {
     private static final Logger LOG = Logger.getLogger(AwsClients.class.getName());
     private static final Map<AwsSettings, AwsClients> BY_SETTINGS = new ConcurrentHashMap<>();
     private static final Map<String, AwsCredentialsProvider> CREDENTIALS = new ConcurrentHashMap<>();
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     /**
      * What identifies a set of clients and keys every cache entry fetched through them, so that two regions, profiles or
@@ -41,8 +44,10 @@ final class AwsClients {
      * @param region the resolved region
      * @param profile the profile, or {@code null} for the default chain
      * @param endpoint the endpoint override, or {@code null}
+     * @param apiCallTimeout time allowed for one API call, retries included
+     * @param apiCallAttemptTimeout time allowed for one attempt
      */
-    record Scope(Region region, String profile, URI endpoint) {
+    record Scope(Region region, String profile, URI endpoint, Duration apiCallTimeout, Duration apiCallAttemptTimeout) {
     }
 
     private final Scope scope;
@@ -56,9 +61,9 @@ final class AwsClients {
         this.credentials = CREDENTIALS.computeIfAbsent(scope.profile() == null ? "" : scope.profile(),
                 p -> p.isEmpty() ? DefaultCredentialsProvider.builder().build()
                         : ProfileCredentialsProvider.builder().profileName(p).build());
-        this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder()));
-        this.ssm = new Lazy<>(() -> build(SsmClient.builder()));
-        this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder()));
+        this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder(), Metrics.Service.DYNAMODB));
+        this.ssm = new Lazy<>(() -> build(SsmClient.builder(), Metrics.Service.SSM));
+        this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder(), Metrics.Service.SECRETS_MANAGER));
     }
 
     /**
@@ -86,21 +91,36 @@ final class AwsClients {
             }
         }
         URI endpoint = settings.endpointUrl() == null ? null : URI.create(settings.endpointUrl());
-        Scope scope = new Scope(region, settings.profile(), endpoint);
+        Scope scope = new Scope(region, settings.profile(), endpoint, settings.apiCallTimeout(),
+                settings.apiCallAttemptTimeout());
         LOG.log(Level.FINE, "AWS clients for region {0}, profile {1}, endpoint {2}",
                 new Object[] {region, settings.profile() == null ? "(default)" : settings.profile(),
                         endpoint == null ? "(SDK default)" : endpoint});
         return new AwsClients(scope);
     }
 
-    private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder) {
-        builder.httpClientBuilder(UrlConnectionHttpClient.builder())
+    /**
+     * Timeouts: {@code apiCallTimeout} per call, {@code apiCallAttemptTimeout} per attempt and as the HTTP socket
+     * timeout, TCP connect at most 2 s; the SDK's standard retry mode (3 attempts, exponential back-off with jitter,
+     * longer back-off and a retry quota for throttling errors — AWS SDK docs, "Retry behavior").
+     */
+    private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder,
+                                                                                      Metrics.Service service) {
+        Duration attempt = scope.apiCallAttemptTimeout();
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(attempt.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? attempt : MAX_CONNECT_TIMEOUT)
+                        .socketTimeout(attempt))
                 .region(scope.region())
                 .credentialsProvider(credentials);
+        ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD)
+                .apiCallTimeout(scope.apiCallTimeout())
+                .apiCallAttemptTimeout(attempt)
+                .addExecutionInterceptor(Metrics.SHARED.callCounter(service));
         if (scope.profile() != null) {
-            builder.overrideConfiguration(ClientOverrideConfiguration.builder()
-                    .defaultProfileName(scope.profile()).build());
+            config.defaultProfileName(scope.profile());
         }
+        builder.overrideConfiguration(config.build());
         if (scope.endpoint() != null) {
             builder.endpointOverride(scope.endpoint());
         }

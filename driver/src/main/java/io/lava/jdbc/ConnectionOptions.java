@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
  * @param recordTtl how long a record is cached; zero disables caching
  * @param parameterTtl how long an SSM parameter value is cached; zero disables caching
  * @param secretTtl how long a secret is cached; zero disables caching
+ * @param maxStale how long past its TTL a cached value is served while refreshing it fails
  * @param iamHost host an IAM token is signed for, or {@code null} for the record's host
  * @param iamPort port an IAM token is signed for, or {@code null} for the record's port
  * @param iamTokenTtl how long an IAM token is reused, 1 to 870 seconds
@@ -23,7 +24,7 @@ import java.util.function.UnaryOperator;
  * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}
  */
 record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSettings aws, Duration recordTtl,
-                         Duration parameterTtl, Duration secretTtl, String iamHost, Integer iamPort,
+                         Duration parameterTtl, Duration secretTtl, Duration maxStale, String iamHost, Integer iamPort,
                          Duration iamTokenTtl, SslMode sslMode, Properties pgProperties) {
 
     /** RDS IAM tokens are valid for 15 minutes (AWS RDS docs); reuse is capped half a minute below that. */
@@ -45,7 +46,9 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
             file = ConnectionRef.blankToNull(env.apply("LAVA_CONNECTIONS_FILE"));
         }
         AwsSettings aws = new AwsSettings(LavaPgProperty.AWS_REGION.get(all), LavaPgProperty.AWS_PROFILE.get(all),
-                LavaPgProperty.AWS_ENDPOINT_URL.get(all));
+                LavaPgProperty.AWS_ENDPOINT_URL.get(all),
+                seconds(LavaPgProperty.AWS_API_CALL_TIMEOUT, all, 1, 3600),
+                seconds(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT, all, 1, 3600));
         aws.validate();
         String iamPort = LavaPgProperty.IAM_PORT.get(all);
         Properties pg = new Properties();
@@ -61,6 +64,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
                 seconds(LavaPgProperty.RECORD_TTL, all, 0, Long.MAX_VALUE),
                 seconds(LavaPgProperty.PARAMETER_TTL, all, 0, Long.MAX_VALUE),
                 seconds(LavaPgProperty.SECRET_TTL, all, 0, Long.MAX_VALUE),
+                seconds(LavaPgProperty.MAX_STALE, all, 0, Long.MAX_VALUE),
                 LavaPgProperty.IAM_HOST.get(all),
                 iamPort == null ? null : (int) number(LavaPgProperty.IAM_PORT, all, 1, 65535),
                 seconds(LavaPgProperty.IAM_TOKEN_TTL, all, 1, MAX_IAM_TOKEN_TTL_SECONDS),

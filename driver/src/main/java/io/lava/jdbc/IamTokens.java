@@ -50,8 +50,12 @@ final class IamTokens {
                 .ticker(ticker)
                 .executor(executor)
                 .expireAfter(Expiry.<Key, Token>writing((key, token) -> key.ttl()))
-                .build(key -> new Token(key.source().mint(key.region(), key.host(), key.port(), key.user()),
-                        ticker.read()));
+                .build(key -> {
+                    Token token = new Token(key.source().mint(key.region(), key.host(), key.port(), key.user()),
+                            ticker.read());
+                    Metrics.SHARED.tokenMinted();
+                    return token;
+                });
     }
 
     /**

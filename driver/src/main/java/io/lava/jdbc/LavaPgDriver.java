@@ -28,6 +28,10 @@ import java.util.logging.Logger;
  * {@code 08001} (URL, record, AWS source unreachable, invalid record), {@code 28000} (record not enabled, no password,
  * AWS access denied, parameter outside the realm), {@code 0A000} (an {@code s3://} CA bundle in the record), and
  * pgjdbc's own SQLState when the server refuses the connection (e.g. {@code 28P01}).
+ *
+ * <p>When the server refuses the credentials ({@code 28P01}, {@code 28000}, {@code 08004}), the connect drops the
+ * record, parameter value, secret and token it used from the caches, resolves them again and retries once, so a
+ * rotated password is picked up without an operator; a second refusal is reported as such.
  */
 public class LavaPgDriver implements Driver {
     private static final Logger PARENT_LOGGER = Logger.getLogger("io.lava.jdbc");
@@ -39,6 +43,7 @@ public class LavaPgDriver implements Driver {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "could not register io.lava.jdbc.LavaPgDriver with DriverManager", e);
         }
+        Metrics.register();
     }
 
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
@@ -75,7 +80,31 @@ public class LavaPgDriver implements Driver {
             throw Errors.at(null, null, Step.URL, e);
         }
         Resolution resolution = Resolver.resolve(ref, options);
-        return PgDelegate.connect(pgjdbc, options, resolution.connection(), env);
+        try {
+            return PgDelegate.connect(pgjdbc, options, resolution.connection(), env);
+        } catch (SQLException refused) {
+            if (!PgDelegate.credentialsRefused(refused)) {
+                throw refused;
+            }
+            // the password may have been rotated: drop what this connect used, resolve again, retry once
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': credentials refused ({2}); refreshing them and "
+                    + "retrying once", new Object[] {ref.realm(), ref.connId(), refused.getSQLState()});
+            Metrics.SHARED.authRetried();
+            resolution.invalidate();
+            Resolution again = Resolver.resolve(ref, options);
+            try {
+                return PgDelegate.connect(pgjdbc, options, again.connection(), env);
+            } catch (SQLException second) {
+                if (PgDelegate.credentialsRefused(second)) {
+                    SQLException e = new SQLException(second.getMessage().replaceFirst(": connect: ",
+                            ": connect: credentials were refreshed from their source and the server still refused "
+                                    + "them: "), second.getSQLState(), second.getCause());
+                    e.addSuppressed(refused);
+                    throw e;
+                }
+                throw second;
+            }
+        }
     }
 
     /** @return whether {@code url} starts with {@code jdbc:lava-pg:}; never throws */

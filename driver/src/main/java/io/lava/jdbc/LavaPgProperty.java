@@ -66,6 +66,22 @@ public enum LavaPgProperty {
             "seconds a Secrets Manager secret is cached; 0 disables caching"),
 
     /**
+     * How long past its TTL a cached record, parameter value or secret is still served while refreshing it fails (AWS
+     * outage, throttling), in seconds. 0 never serves a value past its TTL. IAM tokens are never served past theirs.
+     */
+    MAX_STALE("maxStale", "3600",
+            "seconds past its TTL a cached record, parameter or secret is still served while AWS fails; "
+                    + "0 never serves a stale value"),
+
+    /** Time allowed for one AWS API call including the SDK's retries, in seconds. */
+    AWS_API_CALL_TIMEOUT("awsApiCallTimeout", "10",
+            "seconds one AWS API call may take, retries included"),
+
+    /** Time allowed for one attempt of an AWS API call (and for its TCP connect), in seconds. */
+    AWS_API_CALL_ATTEMPT_TIMEOUT("awsApiCallAttemptTimeout", "3",
+            "seconds one attempt of an AWS API call may take; retried with back-off (SDK standard retry mode)"),
+
+    /**
      * Host name an RDS IAM token is signed for, when it differs from the record's host (SSH tunnel, custom DNS). The
      * connection still goes to the record's host. Default: the record's host.
      */

@@ -124,6 +124,15 @@ final class PgDelegate {
         }
     }
 
+    /**
+     * @return whether the server refused the credentials (SQLState {@code 28P01} invalid password, {@code 28000}
+     *     invalid authorization, {@code 08004} connection rejected), so that fresh credentials may help
+     */
+    static boolean credentialsRefused(SQLException e) {
+        String state = e.getSQLState();
+        return "28P01".equals(state) || "28000".equals(state) || "08004".equals(state);
+    }
+
     private static String hint(String state, ResolvedConnection resolved) {
         if (state.startsWith("28")) {
             return switch (resolved.passwordSource()) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,8 +49,8 @@ final class Resolver {
             RecordSource source = options.connectionsFile() != null
                     ? new FileRecordSource(options.connectionsFile().toAbsolutePath().normalize())
                     : new DynamoDbRecordSource(AwsClients.forSettings(options.aws()), options.connectionsTable());
-            return cached(Step.RECORD, Caches.RECORDS, new Caches.RecordKey(source, connId), options.recordTtl(),
-                    source.describe(), () -> source.get(connId));
+            return cached(Step.RECORD, new Caches.RecordKey(source, connId), options.recordTtl(),
+                    ttl -> Caches.records(ttl, options.maxStale()));
         });
 
         String parameterValue = null;
@@ -63,9 +64,8 @@ final class Resolver {
                             + "password under " + prefix + " and put that name in the record's 'password' field");
                 }
                 ParameterSource source = new SsmParameterSource(AwsClients.forSettings(options.aws()));
-                return cached(Step.PARAMETER, Caches.PARAMETERS, new Caches.ParameterKey(source, name),
-                        options.parameterTtl(), "SSM parameter " + name,
-                        () -> new Caches.Secret(source.get(name))).value();
+                return cached(Step.PARAMETER, new Caches.ParameterKey(source, name), options.parameterTtl(),
+                        ttl -> Caches.parameters(ttl, options.maxStale())).value();
             });
         }
 
@@ -74,8 +74,8 @@ final class Resolver {
             String secretId = record.secretId();
             secret = step(Step.SECRET, () -> {
                 SecretSource source = new SecretsManagerSecretSource(AwsClients.forSettings(options.aws()));
-                return cached(Step.SECRET, Caches.SECRETS, new Caches.SecretKey(source, secretId),
-                        options.secretTtl(), "Secrets Manager secret " + secretId, () -> source.get(secretId));
+                return cached(Step.SECRET, new Caches.SecretKey(source, secretId), options.secretTtl(),
+                        ttl -> Caches.secrets(ttl, options.maxStale()));
             });
         }
 
@@ -101,18 +101,26 @@ final class Resolver {
         return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run));
     }
 
-    /** Reads through a cache, timing the step and remembering the key for {@link Resolution#invalidate()}. */
-    private <K, V> V cached(Step step, TtlCache<K, V> cache, K key, Duration ttl, String source, Supplier<V> load) {
+    /**
+     * Reads through the kind's cache (or straight from the source when {@code ttl} is zero), timing the step and
+     * remembering the entry for {@link Resolution#invalidate()}.
+     */
+    private <K extends RefreshingCache.Loadable<V>, V> V cached(Step step, K key, Duration ttl,
+                                                                 Function<Duration, RefreshingCache<K, V>> caches) {
         long start = System.nanoTime();
-        boolean[] loaded = {false};
-        V value = cache.get(key, ttl, k -> {
-            loaded[0] = true;
-            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': reading {2}",
-                    new Object[] {ref.realm(), ref.connId(), source});
-            return load.get();
-        });
-        invalidations.add(() -> cache.invalidate(key));
-        steps.add(new Resolution.StepTiming(step, System.nanoTime() - start, !loaded[0], source));
+        V value;
+        boolean fromCache;
+        if (ttl.isZero()) {
+            value = RefreshingCache.load(key);
+            fromCache = false;
+        } else {
+            RefreshingCache<K, V> cache = caches.apply(ttl);
+            RefreshingCache.Lookup<V> lookup = cache.get(key);
+            invalidations.add(() -> cache.invalidate(key, lookup.entry()));
+            value = lookup.value();
+            fromCache = lookup.fromCache();
+        }
+        steps.add(new Resolution.StepTiming(step, System.nanoTime() - start, fromCache, key.describe()));
         return value;
     }
 
@@ -126,7 +134,7 @@ final class Resolver {
         AwsSettings aws = options.aws();
         String hostRegion = aws.region() == null ? RdsRegions.fromHost(host) : null;
         if (hostRegion != null) {
-            aws = new AwsSettings(hostRegion, aws.profile(), aws.endpointUrl());
+            aws = aws.withRegion(hostRegion);
         }
         AwsClients clients = AwsClients.forSettings(aws);
         TokenSource source = new RdsTokenSource(clients.credentials());

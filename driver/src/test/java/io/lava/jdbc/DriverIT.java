@@ -382,7 +382,8 @@ class DriverIT {
         assertThatThrownBy(() -> connect(realm, "warehouse"))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("28P01");
-                    assertThat(e.getMessage()).contains("connect: PostgreSQL at", "refused the credentials")
+                    assertThat(e.getMessage()).contains("connect: credentials were refreshed from their source and "
+                                    + "the server still refused them: PostgreSQL at", "refused the credentials")
                             .doesNotContain("not-the-password");
                     assertThat(e.getCause()).isInstanceOf(org.postgresql.util.PSQLException.class);
                 });

@@ -87,7 +87,8 @@ class IamIT {
 
     /** Sets iam_user's password to the token the driver will present when signing for {@code host}. */
     private static String tokenIsThePassword(String host) throws SQLException {
-        AwsClients clients = AwsClients.forSettings(new AwsSettings("us-east-1", null, aws.endpoint()));
+        AwsClients clients = AwsClients.forSettings(new AwsSettings("us-east-1", null, aws.endpoint(),
+                AwsSettings.DEFAULT_API_CALL_TIMEOUT, AwsSettings.DEFAULT_API_CALL_ATTEMPT_TIMEOUT));
         TokenSource source = new RdsTokenSource(clients.credentials());
         String token = IamTokens.SHARED.get(new IamTokens.Key(source, source.identity(), Region.US_EAST_1, host,
                 pg.port(), "iam_user", Duration.ofSeconds(840)));

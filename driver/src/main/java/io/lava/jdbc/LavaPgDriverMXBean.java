@@ -1,0 +1,51 @@
+package io.lava.jdbc;
+
+/**
+ * Counters of the lava-pg driver, registered with the platform MBean server as
+ * {@code io.lava.jdbc:type=LavaPgDriver} when the driver class loads (jconsole, JMX exporters). All counts are since
+ * the driver class was loaded and only grow.
+ *
+ * <p>Cache counters count connects: a hit is a value served from the cache without waiting on AWS; a miss is a value
+ * this connect had to read (cold cache, expired entry, or caching disabled). Stale values are served when a refresh
+ * failed and the last good value is younger than {@code maxStale}.
+ */
+public interface LavaPgDriverMXBean {
+    /** @return connects whose record came from the cache */
+    long getRecordCacheHits();
+
+    /** @return connects that had to read the record */
+    long getRecordCacheMisses();
+
+    /** @return connects whose SSM parameter value came from the cache */
+    long getParameterCacheHits();
+
+    /** @return connects that had to read the SSM parameter */
+    long getParameterCacheMisses();
+
+    /** @return connects whose secret came from the cache */
+    long getSecretCacheHits();
+
+    /** @return connects that had to read the secret */
+    long getSecretCacheMisses();
+
+    /** @return values (records, parameters, secrets) served past their TTL because refreshing them failed */
+    long getStaleValuesServed();
+
+    /** @return refreshes of a cached record, parameter or secret that failed */
+    long getRefreshFailures();
+
+    /** @return DynamoDB API calls made (not counting the SDK's retries of one call) */
+    long getDynamoDbCalls();
+
+    /** @return SSM API calls made */
+    long getSsmCalls();
+
+    /** @return Secrets Manager API calls made */
+    long getSecretsManagerCalls();
+
+    /** @return RDS IAM tokens minted */
+    long getTokenMints();
+
+    /** @return connects retried after the server refused the credentials (the cache was refreshed in between) */
+    long getAuthRetries();
+}

@@ -1,0 +1,164 @@
+package io.lava.jdbc;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/** The driver's JVM-wide counters, exposed over JMX as {@code io.lava.jdbc:type=LavaPgDriver}. Thread-safe. */
+final class Metrics implements LavaPgDriverMXBean {
+    private static final Logger LOG = Logger.getLogger(Metrics.class.getName());
+
+    /** The JMX name of the driver's MBean. */
+    static final String OBJECT_NAME = "io.lava.jdbc:type=LavaPgDriver";
+
+    static final Metrics SHARED = new Metrics();
+
+    /** What a cache holds. */
+    enum Kind {
+        RECORD, PARAMETER, SECRET
+    }
+
+    /** The AWS services whose API calls are counted. */
+    enum Service {
+        DYNAMODB, SSM, SECRETS_MANAGER
+    }
+
+    private final LongAdder[] hits = adders(Kind.values().length);
+    private final LongAdder[] misses = adders(Kind.values().length);
+    private final LongAdder stale = new LongAdder();
+    private final LongAdder refreshFailures = new LongAdder();
+    private final LongAdder[] awsCalls = adders(Service.values().length);
+    private final LongAdder tokenMints = new LongAdder();
+    private final LongAdder authRetries = new LongAdder();
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
+    /** Registers {@link #SHARED} with the platform MBean server, once per class loader; failures are logged only. */
+    static void register() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(OBJECT_NAME);
+            if (!server.isRegistered(name)) {
+                server.registerMBean(SHARED, name);
+            }
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not register the " + OBJECT_NAME + " MBean", e);
+        }
+    }
+
+    void hit(Kind kind) {
+        hits[kind.ordinal()].increment();
+    }
+
+    void miss(Kind kind) {
+        misses[kind.ordinal()].increment();
+    }
+
+    void staleServed() {
+        stale.increment();
+    }
+
+    void refreshFailed() {
+        refreshFailures.increment();
+    }
+
+    void tokenMinted() {
+        tokenMints.increment();
+    }
+
+    void authRetried() {
+        authRetries.increment();
+    }
+
+    /**
+     * @param service the service of the client the interceptor is added to
+     * @return an SDK interceptor that counts that client's API calls (once per call, not per retry attempt)
+     */
+    ExecutionInterceptor callCounter(Service service) {
+        LongAdder calls = awsCalls[service.ordinal()];
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                calls.increment();
+            }
+        };
+    }
+
+    @Override
+    public long getRecordCacheHits() {
+        return hits[Kind.RECORD.ordinal()].sum();
+    }
+
+    @Override
+    public long getRecordCacheMisses() {
+        return misses[Kind.RECORD.ordinal()].sum();
+    }
+
+    @Override
+    public long getParameterCacheHits() {
+        return hits[Kind.PARAMETER.ordinal()].sum();
+    }
+
+    @Override
+    public long getParameterCacheMisses() {
+        return misses[Kind.PARAMETER.ordinal()].sum();
+    }
+
+    @Override
+    public long getSecretCacheHits() {
+        return hits[Kind.SECRET.ordinal()].sum();
+    }
+
+    @Override
+    public long getSecretCacheMisses() {
+        return misses[Kind.SECRET.ordinal()].sum();
+    }
+
+    @Override
+    public long getStaleValuesServed() {
+        return stale.sum();
+    }
+
+    @Override
+    public long getRefreshFailures() {
+        return refreshFailures.sum();
+    }
+
+    @Override
+    public long getDynamoDbCalls() {
+        return awsCalls[Service.DYNAMODB.ordinal()].sum();
+    }
+
+    @Override
+    public long getSsmCalls() {
+        return awsCalls[Service.SSM.ordinal()].sum();
+    }
+
+    @Override
+    public long getSecretsManagerCalls() {
+        return awsCalls[Service.SECRETS_MANAGER.ordinal()].sum();
+    }
+
+    @Override
+    public long getTokenMints() {
+        return tokenMints.sum();
+    }
+
+    @Override
+    public long getAuthRetries() {
+        return authRetries.sum();
+    }
+}

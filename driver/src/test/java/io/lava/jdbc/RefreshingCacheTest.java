@@ -1,0 +1,233 @@
+package io.lava.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RefreshingCacheTest {
+    private static final Duration TTL = Duration.ofSeconds(60);
+    private static final Duration MAX_STALE = Duration.ofMinutes(10);
+    private static final Logger CACHE_LOG = Logger.getLogger(RefreshingCache.class.getName());
+
+    /** A source whose loads are counted and can be made to fail. */
+    private static final class Source {
+        final AtomicInteger loads = new AtomicInteger();
+        volatile boolean failing;
+        volatile long delayMillis;
+
+        String load(String name) {
+            loads.incrementAndGet();
+            sleep(delayMillis);
+            if (failing) {
+                throw new SourceException("08001", "source down");
+            }
+            return name + "#" + loads.get();
+        }
+    }
+
+    private record Key(Source source, String name) implements RefreshingCache.Loadable<String> {
+        @Override
+        public String load() {
+            return source.load(name);
+        }
+
+        @Override
+        public String describe() {
+            return "item '" + name + "'";
+        }
+    }
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final Source source = new Source();
+    private final Key key = new Key(source, "k");
+    private final RefreshingCache<Key, String> cache =
+            new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, Runnable::run);
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel() == Level.WARNING) {
+                warnings.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureWarnings() {
+        CACHE_LOG.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        CACHE_LOG.removeHandler(capture);
+    }
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void coldMissThenHits() {
+        RefreshingCache.Lookup<String> first = cache.get(key);
+        assertThat(first.value()).isEqualTo("k#1");
+        assertThat(first.fromCache()).isFalse();
+        advance(Duration.ofSeconds(30));
+        RefreshingCache.Lookup<String> second = cache.get(key);
+        assertThat(second.value()).isEqualTo("k#1");
+        assertThat(second.fromCache()).isTrue();
+        assertThat(source.loads).hasValue(1);
+    }
+
+    @Test
+    void refreshesInTheBackgroundAfterThreeQuartersOfTheTtl() {
+        List<Runnable> background = new ArrayList<>();
+        RefreshingCache<Key, String> queued =
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, background::add);
+        queued.get(key);
+        advance(Duration.ofSeconds(44));
+        assertThat(queued.get(key).value()).isEqualTo("k#1");
+        runAll(background);
+        assertThat(source.loads).hasValue(1);
+        advance(Duration.ofSeconds(2));
+        // served the current value at once; the refresh waits for the background executor
+        RefreshingCache.Lookup<String> lookup = queued.get(key);
+        assertThat(lookup.value()).isEqualTo("k#1");
+        assertThat(lookup.fromCache()).isTrue();
+        assertThat(source.loads).hasValue(1);
+        runAll(background);
+        assertThat(source.loads).hasValue(2);
+        assertThat(queued.get(key).value()).isEqualTo("k#2");
+    }
+
+    @Test
+    void anIdleEntryPastItsTtlIsReloadedBeforeItIsServed() {
+        cache.get(key);
+        advance(Duration.ofSeconds(90));
+        assertThat(cache.get(key).value()).isEqualTo("k#2");
+        assertThat(source.loads).hasValue(2);
+    }
+
+    @Test
+    void staleValueIsServedWhileTheSourceFailsWithOneWarning() {
+        cache.get(key);
+        source.failing = true;
+        advance(Duration.ofSeconds(90));
+        for (int i = 0; i < 5; i++) {
+            RefreshingCache.Lookup<String> lookup = cache.get(key);
+            assertThat(lookup.value()).isEqualTo("k#1");
+            assertThat(lookup.stale()).isTrue();
+            advance(Duration.ofSeconds(1));
+        }
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).getParameters()[0]).isEqualTo("item 'k'");
+        // the source recovers: the next background refresh replaces the stale value
+        source.failing = false;
+        advance(Duration.ofSeconds(46));
+        cache.get(key);
+        assertThat(cache.get(key).value()).startsWith("k#").isNotEqualTo("k#1");
+        assertThat(cache.get(key).stale()).isFalse();
+    }
+
+    @Test
+    void aStaleValueIsNotServedPastMaxStale() {
+        cache.get(key);
+        source.failing = true;
+        advance(TTL.plus(MAX_STALE).minusSeconds(1));
+        assertThat(cache.get(key).stale()).isTrue();
+        advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> cache.get(key)).isInstanceOf(SourceException.class).hasMessage("source down");
+    }
+
+    @Test
+    void zeroMaxStaleNeverServesStale() {
+        RefreshingCache<Key, String> strict =
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, Duration.ZERO, now::get, Runnable::run);
+        strict.get(key);
+        source.failing = true;
+        advance(Duration.ofSeconds(61));
+        assertThatThrownBy(() -> strict.get(key)).hasMessage("source down");
+    }
+
+    @Test
+    void coldCacheWithFailingSourceFailsAndCachesNothing() {
+        source.failing = true;
+        assertThatThrownBy(() -> cache.get(key)).hasMessage("source down");
+        source.failing = false;
+        assertThat(cache.get(key).value()).isEqualTo("k#2");
+    }
+
+    @Test
+    void invalidateDropsOnlyTheEntryThatWasServed() {
+        RefreshingCache.Lookup<String> used = cache.get(key);
+        cache.invalidate(key, used.entry());
+        RefreshingCache.Lookup<String> fresh = cache.get(key);
+        assertThat(fresh.value()).isEqualTo("k#2");
+        cache.invalidate(key, used.entry()); // a second caller that also saw the old credentials refused
+        assertThat(cache.get(key).value()).isEqualTo("k#2");
+    }
+
+    @Test
+    void concurrentCallersShareOneLoad() throws Exception {
+        source.delayMillis = 100;
+        int threads = 64;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return cache.get(key).value();
+                }));
+            }
+            start.countDown();
+            for (Future<String> f : results) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("k#1");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(source.loads).hasValue(1);
+    }
+
+    private static void runAll(List<Runnable> tasks) {
+        while (!tasks.isEmpty()) {
+            tasks.remove(0).run();
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
