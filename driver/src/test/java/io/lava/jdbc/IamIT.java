@@ -7,6 +7,7 @@ import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
+import io.lava.jdbc.testing.SecretLeakGuard;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,14 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,30 +31,10 @@ import software.amazon.awssdk.regions.Region;
  * in only over TLS ({@code hostssl}; plain {@code host} is rejected), and its database password is set to the very token
  * the driver's token cache yields for the test's static AWS credentials, so the server accepts exactly that token.
  */
-@ExtendWith({PostgresExtension.class, AwsExtension.class})
+@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class IamIT {
     private static final String REALM = "iam";
     private static final String TABLE = "lava." + REALM + ".connections";
-    private static final List<String> SECRETS = new CopyOnWriteArrayList<>();
-    private static final List<String> LOG_LINES = new CopyOnWriteArrayList<>();
-    /** Held so that java.util.logging cannot collect the configured logger (it keeps loggers weakly). */
-    private static final Logger DRIVER_LOG = Logger.getLogger("io.lava.jdbc");
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            LOG_LINES.add(r.getLevel() + " " + r.getMessage() + " " + java.util.Arrays.toString(r.getParameters())
-                    + " " + r.getThrown());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
     private static LocalPostgres pg;
     private static LocalAws aws;
 
@@ -70,19 +45,11 @@ class IamIT {
         pg.createTlsOnlyRole("iam_user", "not-the-token-" + System.nanoTime());
         pg.createDatabase("iam_db", "iam_user");
         aws.createConnectionsTable(REALM);
-        DRIVER_LOG.setLevel(Level.FINEST);
-        DRIVER_LOG.addHandler(CAPTURE);
     }
 
     @AfterAll
-    static void noTokenWasEverLogged() {
-        DRIVER_LOG.removeHandler(CAPTURE);
-        assertThat(SECRETS).isNotEmpty();
-        assertThat(LOG_LINES).anyMatch(line -> line.contains("raised to require"));
-        String all = String.join("\n", LOG_LINES);
-        for (String secret : SECRETS) {
-            assertThat(all).doesNotContain(secret);
-        }
+    static void tlsWasForcedAndLogged() {
+        assertThat(SecretLeakGuard.lines()).anyMatch(line -> line.contains("raised to require"));
     }
 
     /** Sets iam_user's password to the token the driver will present when signing for {@code host}. */
@@ -92,7 +59,7 @@ class IamIT {
         TokenSource source = new RdsTokenSource(clients.credentials());
         String token = IamTokens.SHARED.get(new IamTokens.Key(source, source.identity(), Region.US_EAST_1, host,
                 pg.port(), "iam_user", Duration.ofSeconds(840)));
-        SECRETS.add(token);
+        SecretLeakGuard.secret(token);
         pg.setPassword("iam_user", token);
         return token;
     }
@@ -219,7 +186,7 @@ class IamIT {
     @Test
     void plainRecordHonoursLavaSslFields() throws Exception {
         pg.createRole("tls_plain", "plain-Pa55");
-        SECRETS.add("plain-Pa55");
+        SecretLeakGuard.secret("plain-Pa55");
         aws.putParameter("/lava/" + REALM + "/tls_plain", "plain-Pa55");
         Map<String, Object> r = auroraRecord("plain-verified");
         r.put("type", "postgres");
