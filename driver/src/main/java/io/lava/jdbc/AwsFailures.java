@@ -12,7 +12,7 @@ final class AwsFailures {
             "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
             "InvalidClientTokenId", "KMSAccessDeniedException", "KMS.AccessDeniedException",
             "KMS.KMSAccessDeniedException", "DecryptionFailure", "KMS.DisabledException", "KMS.InvalidStateException",
-            "KMS.KMSInvalidStateException");
+            "KMS.KMSInvalidStateException", "InvalidKeyId");
 
     private AwsFailures() {
     }

@@ -42,6 +42,7 @@ record AwsSettings(String region, String profile, String endpointUrl, Duration a
             // fall through
         }
         throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + LavaPgProperty.AWS_ENDPOINT_URL.getName()
-                + "='" + endpointUrl + "' is not an absolute http:// or https:// URL");
+                + "='" + endpointUrl + "' is not an absolute http:// or https:// URL. Fix the property, e.g. "
+                + "http://localhost:4566");
     }
 }

@@ -79,7 +79,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
             SslMode mode = SslMode.forName(sslmode);
             if (mode == null) {
                 throw new SourceException(Errors.UNABLE_TO_CONNECT, "property sslmode='" + sslmode
-                        + "' is not one of pgjdbc's values: " + SslMode.PGJDBC_VALUES);
+                        + "' is not one of pgjdbc's values. Set one of: " + SslMode.PGJDBC_VALUES);
             }
             return mode;
         }
@@ -105,7 +105,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
         String range = max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max;
         String unit = property == LavaPgProperty.IAM_PORT ? "a port number " : "a whole number of seconds ";
         throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + property.getName() + "='" + value
-                + "' is not " + unit + range + (property.getDefaultValue() == null ? ""
-                : " (default " + property.getDefaultValue() + ")"));
+                + "' is not " + unit + range + ". Fix the property" + (property.getDefaultValue() == null ? ""
+                : " or leave it out (default " + property.getDefaultValue() + ")"));
     }
 }

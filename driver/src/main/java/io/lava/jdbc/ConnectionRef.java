@@ -124,7 +124,7 @@ record ConnectionRef(String realm, String connId, Properties properties) {
     }
 
     private static SourceException malformed(String what) {
-        return new SourceException(Errors.UNABLE_TO_CONNECT, "malformed URL: " + what + ". Expected "
+        return new SourceException(Errors.UNABLE_TO_CONNECT, "malformed URL: " + what + ". Fix the URL: "
                 + PREFIX + "<realm>/<conn_id>[?key=value&...] or " + PREFIX + "<conn_id>[?...]");
     }
 

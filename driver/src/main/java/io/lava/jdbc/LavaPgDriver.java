@@ -72,12 +72,16 @@ public class LavaPgDriver implements Driver {
             return null;
         }
         ConnectionRef ref;
-        ConnectionOptions options;
         try {
             ref = ConnectionRef.parse(url, info, env);
-            options = ConnectionOptions.of(ref, env);
         } catch (SourceException e) {
             throw Errors.at(null, null, Step.URL, e);
+        }
+        ConnectionOptions options;
+        try {
+            options = ConnectionOptions.of(ref, env);
+        } catch (SourceException e) {
+            throw Errors.at(ref.realm(), ref.connId(), Step.URL, e);
         }
         Resolution resolution = Resolver.resolve(ref, options);
         try {
