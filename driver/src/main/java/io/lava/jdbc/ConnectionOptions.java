@@ -45,10 +45,11 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
         if (file == null) {
             file = ConnectionRef.blankToNull(env.apply("LAVA_CONNECTIONS_FILE"));
         }
+        Duration callTimeout = capByLoginTimeout(seconds(LavaPgProperty.AWS_API_CALL_TIMEOUT, all, 1, 3600), all);
+        Duration attemptTimeout = seconds(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT, all, 1, 3600);
         AwsSettings aws = new AwsSettings(LavaPgProperty.AWS_REGION.get(all), LavaPgProperty.AWS_PROFILE.get(all),
-                LavaPgProperty.AWS_ENDPOINT_URL.get(all),
-                seconds(LavaPgProperty.AWS_API_CALL_TIMEOUT, all, 1, 3600),
-                seconds(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT, all, 1, 3600));
+                LavaPgProperty.AWS_ENDPOINT_URL.get(all), callTimeout,
+                attemptTimeout.compareTo(callTimeout) > 0 ? callTimeout : attemptTimeout);
         aws.validate();
         String iamPort = LavaPgProperty.IAM_PORT.get(all);
         Properties pg = new Properties();
@@ -85,6 +86,25 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
         }
         String ssl = pg.getProperty("ssl");
         return ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true")) ? SslMode.VERIFY_FULL : null;
+    }
+
+    /**
+     * A connect should not wait on one AWS call longer than the whole login may take: pgjdbc's {@code loginTimeout}
+     * property (seconds), else {@link java.sql.DriverManager#getLoginTimeout()}, when positive, caps the AWS call
+     * timeout.
+     */
+    private static Duration capByLoginTimeout(Duration callTimeout, Properties all) {
+        long login = java.sql.DriverManager.getLoginTimeout();
+        String property = all.getProperty("loginTimeout");
+        if (property != null) {
+            try {
+                login = (long) Double.parseDouble(property.trim());
+            } catch (NumberFormatException e) {
+                // pgjdbc reports a bad loginTimeout itself
+            }
+        }
+        return login > 0 && Duration.ofSeconds(login).compareTo(callTimeout) < 0 ? Duration.ofSeconds(login)
+                : callTimeout;
     }
 
     private static Duration seconds(LavaPgProperty property, Properties all, long min, long max) {

@@ -47,6 +47,19 @@ class ConnectionOptionsTest {
     }
 
     @Test
+    void loginTimeoutCapsTheAwsCallTimeout() {
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=4", NO_ENV).aws().apiCallTimeout())
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=2&awsApiCallAttemptTimeout=3", NO_ENV).aws())
+                .extracting(AwsSettings::apiCallTimeout, AwsSettings::apiCallAttemptTimeout)
+                .containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=60", NO_ENV).aws().apiCallTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=0", NO_ENV).aws().apiCallTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void connectionsFileFromTheEnvironmentUnlessSet() {
         UnaryOperator<String> env = Map.of("LAVA_CONNECTIONS_FILE", "/env.json")::get;
         assertThat(options("jdbc:lava-pg:p/c", env).connectionsFile()).isEqualTo(Path.of("/env.json"));
