@@ -25,8 +25,9 @@ import software.amazon.awssdk.utils.Lazy;
 /**
  * The AWS clients for one (region, profile, endpoint), built once per JVM and shared by every connect.
  *
- * <p>Each client is built on first use with the url-connection HTTP client (the only one on the driver's classpath), the
- * credentials described at {@link #credentials()} and, when {@code awsEndpointUrl} is set, that endpoint. Without it, the SDK applies
+ * <p>Each client is built on first use with the url-connection HTTP client (the only one on the driver's classpath),
+ * the credentials described at {@link #credentials()} and, when {@code awsEndpointUrl} is set, that endpoint. Without
+ * it, the SDK applies
  * its own {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables and
  * {@code aws.endpointUrl*} system properties, read when the client is built. Clients live for the life of the JVM.
  * Thread-safe.
@@ -38,7 +39,8 @@ final class AwsClients {
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     /**
-     * What identifies a set of clients and keys every cache entry fetched through them, so that two regions, profiles or
+     * What identifies a set of clients and keys every cache entry fetched through them, so that two regions, profiles
+     * or
      * endpoints never share an entry.
      *
      * @param region the resolved region

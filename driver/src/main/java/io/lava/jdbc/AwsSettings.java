@@ -17,9 +17,10 @@ import java.time.Duration;
 record AwsSettings(String region, String profile, String endpointUrl, Duration apiCallTimeout,
                    Duration apiCallAttemptTimeout) {
 
-    /** The defaults of {@link LavaPgProperty#AWS_API_CALL_TIMEOUT} and {@link LavaPgProperty#AWS_API_CALL_ATTEMPT_TIMEOUT}. */
+    /** The default of {@link LavaPgProperty#AWS_API_CALL_TIMEOUT}. */
     static final Duration DEFAULT_API_CALL_TIMEOUT =
             Duration.ofSeconds(Long.parseLong(LavaPgProperty.AWS_API_CALL_TIMEOUT.getDefaultValue()));
+    /** The default of {@link LavaPgProperty#AWS_API_CALL_ATTEMPT_TIMEOUT}. */
     static final Duration DEFAULT_API_CALL_ATTEMPT_TIMEOUT =
             Duration.ofSeconds(Long.parseLong(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getDefaultValue()));
 

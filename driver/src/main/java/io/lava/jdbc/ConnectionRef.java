@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *   jdbc:lava-pg:[//]&lt;conn_id&gt;[?key=value[&amp;key=value]...]     realm from the realm property, else LAVA_REALM
  * </pre>
  * Path segments and query keys and values are percent-decoded (UTF-8); in the query, {@code +} is a space, as in
- * pgjdbc. A realm may hold letters, digits, {@code _ . -} (it becomes part of a DynamoDB table name); a conn_id may hold
+ * pgjdbc. A realm may hold letters, digits, {@code _ . -} (it becomes part of a DynamoDB table name); a conn_id may
+ * hold
  * anything but {@code /} (write it {@code %2F}). URL query parameters take precedence over {@link Properties} entries,
  * as in pgjdbc.
  *

@@ -16,13 +16,15 @@ import java.util.logging.Logger;
 
 /**
  * JDBC driver for {@code jdbc:lava-pg:<realm>/<conn_id>} URLs: reads the lava connection record, resolves its
- * credentials (SSM SecureString, Secrets Manager, or an RDS IAM token over enforced TLS) and returns pgjdbc's own {@link Connection} to the database it
- * describes, so {@code unwrap(PGConnection.class)} works and the metadata says {@code PostgreSQL}.
+ * credentials (SSM SecureString, Secrets Manager, or an RDS IAM token over enforced TLS) and returns pgjdbc's own
+ * {@link Connection} to the database it describes, so {@code unwrap(PGConnection.class)} works and the metadata says
+ * {@code PostgreSQL}.
  *
  * <p>Registered with {@link DriverManager} by {@code META-INF/services/java.sql.Driver} and by this class's static
  * initializer. URL grammar: {@link ConnectionRef}; properties: {@link LavaPgProperty} (every other property passes
  * through to pgjdbc). Records, parameter values, secrets and IAM tokens are cached JVM-wide (TTLs: {@code recordTtl}
- * 60 s, {@code parameterTtl} and {@code secretTtl} 300 s, {@code iamTokenTtl} 840 s). Thread-safe; keeps no per-connection state.
+ * 60 s, {@code parameterTtl} and {@code secretTtl} 300 s, {@code iamTokenTtl} 840 s). Thread-safe; keeps no
+ * per-connection state.
  *
  * <p>Errors are {@link SQLException}s whose message names the realm, conn_id and failing step:
  * {@code 08001} (URL, record, AWS source unreachable, invalid record), {@code 28000} (record not enabled, no password,

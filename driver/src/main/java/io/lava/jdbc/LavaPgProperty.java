@@ -23,7 +23,8 @@ public enum LavaPgProperty {
      * {@code LAVA_REALM} environment variable. A realm in the URL path always wins.
      */
     REALM("realm", null,
-            "lava realm, used when the URL is jdbc:lava-pg:<conn_id>; falls back to the LAVA_REALM environment variable"),
+            "lava realm, used when the URL is jdbc:lava-pg:<conn_id>; falls back to the LAVA_REALM environment "
+                    + "variable"),
 
     /** DynamoDB table that holds the connection records. Default: {@code lava.<realm>.connections}. */
     CONNECTIONS_TABLE("connectionsTable", null,
@@ -86,7 +87,8 @@ public enum LavaPgProperty {
      * connection still goes to the record's host. Default: the record's host.
      */
     IAM_HOST("iamHost", null,
-            "host an RDS IAM token is signed for, when the record's host is a tunnel or alias; default: the record's host"),
+            "host an RDS IAM token is signed for, when the record's host is a tunnel or alias; default: the "
+                    + "record's host"),
 
     /** Port an RDS IAM token is signed for. Default: the record's port. */
     IAM_PORT("iamPort", null,

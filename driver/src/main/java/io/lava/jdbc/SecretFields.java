@@ -19,7 +19,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  *   <tr><td>{@code dbname}</td><td>{@code database}</td></tr>
  *   <tr><td>{@code dbClusterIdentifier}</td><td>{@code description}</td></tr>
  * </table>
- * Other keys ({@code engine}, ...) and {@code null} values are ignored. Immutable; {@link #toString} never shows values.
+ * Other keys ({@code engine}, ...) and {@code null} values are ignored. Immutable; {@link #toString} never shows
+ * values.
  */
 final class SecretFields {
     private static final Map<String, String> KEY_MAP = Map.of(
