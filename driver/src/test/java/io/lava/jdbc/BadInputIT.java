@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -93,16 +92,7 @@ class BadInputIT {
     }
 
     private static Map<String, Object> valid(String connId) {
-        Map<String, Object> r = new HashMap<>();
-        r.put("conn_id", connId);
-        r.put("type", "postgres");
-        r.put("enabled", true);
-        r.put("host", pg.host());
-        r.put("port", new BigDecimal(pg.port()));
-        r.put("database", "bad_db");
-        r.put("user", "bad_user");
-        r.put("password", "/lava/bad/pw");
-        return r;
+        return Fixtures.postgresRecord(connId, pg, "bad_db", "bad_user", "/lava/bad/pw");
     }
 
     private static void put(String connId, String field, Object value) {
@@ -207,10 +197,9 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("mistakes")
     void eachMistakeIsAClearSqlException(String mistake, String url, String sqlState, String fragment) {
-        Properties p = new Properties();
-        p.setProperty("awsRegion", "us-east-1");
-        if (!url.contains("awsEndpointUrl=")) {
-            p.setProperty("awsEndpointUrl", aws.endpoint());
+        Properties p = Fixtures.awsProperties(aws);
+        if (url.contains("awsEndpointUrl=")) {
+            p.remove("awsEndpointUrl");
         }
         p.setProperty("user", "typed-user");
         p.setProperty("password", SecretLeakGuard.secret("typed-password"));

@@ -8,15 +8,11 @@ import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,15 +68,7 @@ class DriverIT {
     }
 
     private static Map<String, Object> record(String realm, String connId) {
-        Map<String, Object> r = new HashMap<>();
-        r.put("conn_id", connId);
-        r.put("type", "postgres");
-        r.put("enabled", true);
-        r.put("host", pg.host());
-        r.put("port", new BigDecimal(pg.port()));
-        r.put("database", "dw");
-        r.put("user", "etl");
-        r.put("password", "/lava/" + realm + "/etl");
+        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "dw", "etl", "/lava/" + realm + "/etl");
         r.put("description", "test warehouse");
         r.put("x-owner", "data team");
         return r;
@@ -92,10 +80,7 @@ class DriverIT {
     }
 
     private static Properties props() {
-        Properties p = new Properties();
-        p.setProperty("awsEndpointUrl", aws.endpoint());
-        p.setProperty("awsRegion", "us-east-1");
-        return p;
+        return Fixtures.awsProperties(aws);
     }
 
     private static Connection connect(String realm, String connId) throws SQLException {
@@ -103,10 +88,7 @@ class DriverIT {
     }
 
     private static String query(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return Fixtures.queryString(c, sql);
     }
 
     @Test

@@ -8,14 +8,12 @@ import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -65,22 +63,13 @@ class IamIT {
     }
 
     private static Map<String, Object> auroraRecord(String connId) {
-        Map<String, Object> r = new HashMap<>();
-        r.put("conn_id", connId);
+        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "iam_db", "iam_user", null);
         r.put("type", "postgres-aurora");
-        r.put("enabled", true);
-        r.put("host", pg.host());
-        r.put("port", new BigDecimal(pg.port()));
-        r.put("database", "iam_db");
-        r.put("user", "iam_user");
         return r;
     }
 
     private static Properties props() {
-        Properties p = new Properties();
-        p.setProperty("awsEndpointUrl", aws.endpoint());
-        p.setProperty("awsRegion", "us-east-1");
-        return p;
+        return Fixtures.awsProperties(aws);
     }
 
     private static void assertIamSessionOverTls(Connection c) throws SQLException {

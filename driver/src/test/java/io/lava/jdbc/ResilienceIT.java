@@ -19,13 +19,11 @@ import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import java.lang.management.ManagementFactory;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -81,16 +79,7 @@ class ResilienceIT {
     }
 
     private static Map<String, Object> record(String realm, String connId) {
-        Map<String, Object> r = new HashMap<>();
-        r.put("conn_id", connId);
-        r.put("type", "postgres");
-        r.put("enabled", true);
-        r.put("host", pg.host());
-        r.put("port", new BigDecimal(pg.port()));
-        r.put("database", "res_db");
-        r.put("user", "res_user");
-        r.put("password", "/lava/" + realm + "/res");
-        return r;
+        return Fixtures.postgresRecord(connId, pg, "res_db", "res_user", "/lava/" + realm + "/res");
     }
 
     /** A fresh realm with record 'db' (SSM password). */
@@ -102,9 +91,8 @@ class ResilienceIT {
     }
 
     private static Properties props(String endpoint) {
-        Properties p = new Properties();
+        Properties p = Fixtures.awsProperties(aws);
         p.setProperty("awsEndpointUrl", endpoint);
-        p.setProperty("awsRegion", "us-east-1");
         p.setProperty("awsApiCallTimeout", "3");
         p.setProperty("awsApiCallAttemptTimeout", "1");
         return p;
