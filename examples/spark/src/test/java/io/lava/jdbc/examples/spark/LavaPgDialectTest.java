@@ -1,0 +1,151 @@
+package io.lava.jdbc.examples.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.internal.Logging;
+import org.apache.spark.sql.jdbc.JdbcDialect;
+import org.apache.spark.sql.jdbc.JdbcDialects;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import scala.Option;
+import scala.collection.immutable.Map;
+
+/** The dialect without a SparkSession: which URLs it claims, and that it answers as Spark's PostgreSQL dialect. */
+class LavaPgDialectTest {
+    private static final String URL = "jdbc:lava-pg:prod/warehouse";
+    private final LavaPgDialect dialect = LavaPgDialect.instance();
+    private final JdbcDialect postgres = JdbcDialects.get("jdbc:postgresql://db/dw");
+
+    @ParameterizedTest
+    @CsvSource({
+        "jdbc:lava-pg:prod/warehouse, true",
+        "jdbc:lava-pg://prod/warehouse?fetchsize=1000, true",
+        "jdbc:lava-pg:warehouse, true",
+        "jdbc:postgresql://db:5432/dw, false",
+        "JDBC:LAVA-PG:prod/warehouse, false",
+        "jdbc:lava:prod/warehouse, false",
+        "jdbc:mysql://db/dw, false",
+    })
+    void claimsOnlyLavaPgUrls(String url, boolean claimed) {
+        assertThat(dialect.canHandle(url)).isEqualTo(claimed);
+        assertThat(dialect.canHandle(null)).isFalse();
+    }
+
+    @Test
+    void sparkUsesItForLavaPgUrlsOnlyOnceRegistered() {
+        JdbcDialects.unregisterDialect(dialect);
+        try {
+            assertThat(JdbcDialects.get(URL).getClass().getName()).isEqualTo("org.apache.spark.sql.jdbc.NoopDialect$");
+            LavaPgDialect.register();
+            LavaPgDialect.register();
+            assertThat(JdbcDialects.get(URL)).isSameAs(dialect);
+            assertThat(JdbcDialects.get("jdbc:postgresql://db/dw")).isSameAs(postgres);
+        } finally {
+            LavaPgDialect.register();
+        }
+    }
+
+    @Test
+    void delegatesToSparksPostgresDialect() {
+        assertThat(postgres.getClass().getName()).isEqualTo("org.apache.spark.sql.jdbc.PostgresDialect$");
+        assertThat(dialect.postgres()).isSameAs(postgres);
+        assertThat(dialect.toString()).contains("PostgresDialect");
+    }
+
+    @ParameterizedTest(name = "{1} ({0}) -> {2}")
+    @CsvSource({
+        "1111, uuid, string",
+        "1111, jsonb, string",
+        "2003, _int4, array<int>",
+        "2003, _text, array<string>",
+        "12, text, string",
+        "7, float4, float",
+        "-7, bool, -",
+        "-2, bytea, -",
+    })
+    void readsPostgresTypesAsThePostgresDialectDoes(int sqlType, String typeName, String catalyst) {
+        // Spark's JDBC reader puts the column's scale into the metadata; array element types need it.
+        Option<DataType> ours = dialect.getCatalystType(sqlType, typeName, 0, new MetadataBuilder().putLong("scale", 0));
+        assertThat(ours).isEqualTo(
+                postgres.getCatalystType(sqlType, typeName, 0, new MetadataBuilder().putLong("scale", 0)));
+        // "-": no answer, so Spark's generic JDBC mapping applies (BIT -> boolean, BINARY -> binary), as for PostgreSQL
+        assertThat(ours.isDefined() ? ours.get().simpleString() : "-").isEqualTo(catalyst);
+    }
+
+    @Test
+    void writesSparkTypesAsThePostgresDialectDoes() {
+        assertThat(dialect.getJDBCType(DataTypes.createArrayType(DataTypes.IntegerType)).get().databaseTypeDefinition())
+                .isEqualTo("INTEGER[]");
+        assertThat(dialect.getJDBCType(DataTypes.BinaryType).get().databaseTypeDefinition()).isEqualTo("BYTEA");
+        assertThat(dialect.getJDBCType(DataTypes.BooleanType).get().jdbcNullType()).isEqualTo(Types.BOOLEAN);
+        assertThat(dialect.getJDBCType(DataTypes.StringType).get().databaseTypeDefinition()).isEqualTo("TEXT");
+        assertThat(dialect.quoteIdentifier("Mixed Case")).isEqualTo("\"Mixed Case\"");
+        assertThat(dialect.getTruncateQuery("t", dialect.isCascadingTruncateTable()))
+                .isEqualTo(postgres.getTruncateQuery("t", postgres.isCascadingTruncateTable()))
+                .isEqualTo("TRUNCATE TABLE ONLY t");
+        assertThat(dialect.getTableExistsQuery("t")).isEqualTo(postgres.getTableExistsQuery("t"));
+        assertThat(dialect.supportsLimit()).isTrue();
+        assertThat(dialect.supportsTableSample()).isTrue();
+    }
+
+    @Test
+    void beforeFetchTurnsAutocommitOffForAFetchSize() {
+        List<String> calls = new ArrayList<>();
+        Connection connection = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    calls.add(method.getName() + Arrays.toString(args));
+                    return null;
+                });
+        dialect.beforeFetch(connection, new Map.Map1<>("fetchsize", "500"));
+        assertThat(calls).containsExactly("setAutoCommit[false]");
+    }
+
+    @Test
+    void deserializesToTheRegisteredInstance() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(dialect);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).isSameAs(dialect);
+        }
+    }
+
+    /** A Spark upgrade that adds a dialect method must add its delegation here too. */
+    @Test
+    void overridesEveryOverridableMethodOfJdbcDialect() {
+        Set<String> logging = Arrays.stream(Logging.class.getMethods()).map(Method::getName).collect(Collectors.toSet());
+        List<String> missing = new ArrayList<>();
+        for (Method m : JdbcDialect.class.getDeclaredMethods()) {
+            int mod = m.getModifiers();
+            if (!Modifier.isPublic(mod) || Modifier.isStatic(mod) || Modifier.isFinal(mod) || m.isSynthetic()
+                    || logging.contains(m.getName())) {
+                continue;
+            }
+            try {
+                LavaPgDialect.class.getDeclaredMethod(m.getName(), m.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                missing.add(m.toString());
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+}

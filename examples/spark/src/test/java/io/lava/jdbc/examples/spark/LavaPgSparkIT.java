@@ -1,0 +1,225 @@
+package io.lava.jdbc.examples.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.LocalAws;
+import io.lava.jdbc.testing.LocalPostgres;
+import io.lava.jdbc.testing.PostgresExtension;
+import io.lava.jdbc.testing.SecretLeakGuard;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.jdbc.JdbcDialect;
+import org.apache.spark.sql.jdbc.JdbcDialects;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Spark {@code local[2]} reading and writing PostgreSQL through {@code jdbc:lava-pg:}: DynamoDB Local holds the
+ * record, the WireMock SSM stub the password, and the throwaway PostgreSQL the tables. One SparkSession for the class,
+ * started with {@code spark.plugins=LavaPgSparkPlugin}.
+ */
+@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
+class LavaPgSparkIT {
+    private static final String PASSWORD = SecretLeakGuard.secret("spark-Pa55-w0rd!");
+    private static final String REALM = "sparkit";
+    private static final String COLUMNS = "id integer primary key, u uuid, j jsonb, a int[], b boolean, bin bytea";
+    private static final String JSON = "{\"n\": 1.5, \"name\": \"Zoë\", \"tags\": [\"x\", \"y\"]}";
+
+    private static String url;
+    private static JdbcDialect beforeSession;
+    private static JdbcDialect afterSession;
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void setUp(LocalPostgres pg, LocalAws aws) throws Exception {
+        pg.createRole("etl", PASSWORD);
+        pg.createDatabase("dw", "etl");
+        aws.createConnectionsTable(REALM);
+        aws.putRecord(LocalAws.connectionsTable(REALM), Map.of("conn_id", "warehouse", "type", "postgres",
+                "enabled", true, "host", pg.host(), "port", new BigDecimal(pg.port()), "database", "dw",
+                "user", "etl", "password", "/lava/" + REALM + "/etl"));
+        aws.putParameter("/lava/" + REALM + "/etl", PASSWORD);
+        url = "jdbc:lava-pg:" + REALM + "/warehouse?awsRegion=us-east-1&awsEndpointUrl="
+                + URLEncoder.encode(aws.endpoint(), StandardCharsets.UTF_8);
+
+        sql("create table src (" + COLUMNS + ")",
+                "insert into src values"
+                        + " (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '" + JSON + "', '{1,2,3}', true, '\\x00ff10'),"
+                        + " (2, '00000000-0000-0000-0000-000000000000', '[]', '{}', false, '\\x'),"
+                        + " (3, null, null, null, null, null),"
+                        + " (4, 'ffffffff-ffff-ffff-ffff-ffffffffffff', '\"just text\"', '{7,null,-2147483648}', null,"
+                        + "  decode(repeat('ab', 1000), 'hex'))");
+
+        beforeSession = JdbcDialects.get(url);
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("lava-pg-jdbc spark example")
+                .config("spark.plugins", LavaPgSparkPlugin.class.getName())
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+        afterSession = JdbcDialects.get(url);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    /** The JDBC options of every read and write: the driver class, as Spark's docs advise. */
+    private static Properties jdbc() {
+        Properties p = new Properties();
+        p.setProperty("driver", "io.lava.jdbc.LavaPgDriver");
+        return p;
+    }
+
+    /** Options for writing strings into uuid and jsonb columns: pgjdbc sends them untyped. */
+    private static Properties jdbcUntypedStrings() {
+        Properties p = jdbc();
+        p.setProperty("stringtype", "unspecified");
+        return p;
+    }
+
+    private static Dataset<Row> read(String table) {
+        return spark.read().jdbc(url, table, jdbc());
+    }
+
+    private static void sql(String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static List<String> rows(String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(String.join(" ", row));
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> columnTypes(String table) throws SQLException {
+        return rows("select column_name, udt_name from information_schema.columns where table_name = '" + table
+                + "' order by ordinal_position");
+    }
+
+    /** Rows of one table missing from the other, both ways; empty when the tables hold the same values. */
+    private static List<String> differences(String a, String b) throws SQLException {
+        return rows("(select * from " + a + " except all select * from " + b + ")"
+                + " union all (select * from " + b + " except all select * from " + a + ")");
+    }
+
+    @Test
+    void withoutTheDialectSparkDoesNotTreatLavaPgAsPostgres() {
+        assertThat(beforeSession.getClass().getName()).isEqualTo("org.apache.spark.sql.jdbc.NoopDialect$");
+        assertThat(afterSession).isSameAs(LavaPgDialect.instance());
+
+        JdbcDialects.unregisterDialect(LavaPgDialect.instance());
+        try {
+            assertThat(JdbcDialects.get(url).getClass().getName()).isEqualTo("org.apache.spark.sql.jdbc.NoopDialect$");
+            assertThatThrownBy(() -> spark.read().jdbc(url, "src", jdbc()).schema())
+                    .hasMessageContaining("Unrecognized SQL type - name: uuid, id: OTHER");
+        } finally {
+            LavaPgDialect.register();
+        }
+    }
+
+    @Test
+    void readsUuidJsonbArraysBooleansAndBytea() {
+        Dataset<Row> df = read("src").orderBy("id");
+        assertThat(df.schema().simpleString())
+                .isEqualTo("struct<id:int,u:string,j:string,a:array<int>,b:boolean,bin:binary>");
+        List<Row> rows = df.collectAsList();
+        assertThat(rows).hasSize(4);
+
+        Row first = rows.get(0);
+        assertThat(first.getString(1)).isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+        assertThat(first.getString(2)).isEqualTo(JSON);
+        assertThat(first.<Integer>getList(3)).containsExactly(1, 2, 3);
+        assertThat(first.getBoolean(4)).isTrue();
+        assertThat((byte[]) first.get(5)).containsExactly(0x00, 0xff, 0x10);
+
+        Row empty = rows.get(1);
+        assertThat(empty.getString(2)).isEqualTo("[]");
+        assertThat(empty.getList(3)).isEmpty();
+        assertThat((byte[]) empty.get(5)).isEmpty();
+
+        Row nulls = rows.get(2);
+        for (int i = 1; i < 6; i++) {
+            assertThat(nulls.isNullAt(i)).as("column %d", i).isTrue();
+        }
+
+        Row edge = rows.get(3);
+        assertThat(edge.<Integer>getList(3)).containsExactly(7, null, Integer.MIN_VALUE);
+        assertThat((byte[]) edge.get(5)).hasSize(1000);
+    }
+
+    @Test
+    void writesBackIntoUuidAndJsonbColumnsWithStringtypeUnspecified() throws SQLException {
+        sql("create table copy (" + COLUMNS + ")");
+        read("src").write().mode(SaveMode.Append).jdbc(url, "copy", jdbcUntypedStrings());
+
+        assertThat(columnTypes("copy"))
+                .containsExactly("id int4", "u uuid", "j jsonb", "a _int4", "b bool", "bin bytea");
+        assertThat(differences("src", "copy")).isEmpty();
+        assertThat(rows("select count(*) from copy")).containsExactly("4");
+
+        // Overwrite with truncate=true: PostgreSQL's TRUNCATE TABLE ONLY; the typed table stays.
+        Properties truncate = jdbcUntypedStrings();
+        truncate.setProperty("truncate", "true");
+        read("src").write().mode(SaveMode.Overwrite).jdbc(url, "copy", truncate);
+        assertThat(columnTypes("copy"))
+                .containsExactly("id int4", "u uuid", "j jsonb", "a _int4", "b bool", "bin bytea");
+        assertThat(differences("src", "copy")).isEmpty();
+    }
+
+    @Test
+    void withoutStringtypeUnspecifiedPostgresRefusesStringsForUuid() throws SQLException {
+        sql("create table typed (" + COLUMNS + ")");
+        assertThatThrownBy(() -> read("src").write().mode(SaveMode.Append).jdbc(url, "typed", jdbc()))
+                .hasStackTraceContaining("column \"u\" is of type uuid but expression is of type character varying");
+        assertThat(rows("select count(*) from typed")).containsExactly("0");
+    }
+
+    @Test
+    void tablesSparkCreatesGetPostgresTypes() throws SQLException {
+        read("src").write().mode(SaveMode.ErrorIfExists).jdbc(url, "created_by_spark", jdbc());
+
+        // Spark's types for PostgreSQL: uuid and jsonb were read as strings, so they become text.
+        assertThat(columnTypes("created_by_spark"))
+                .containsExactly("id int4", "u text", "j text", "a _int4", "b bool", "bin bytea");
+        assertThat(differences("src", "(select id, u::uuid, j::jsonb, a, b, bin from created_by_spark) s")).isEmpty();
+    }
+}
