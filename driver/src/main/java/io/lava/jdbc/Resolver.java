@@ -150,6 +150,11 @@ final class Resolver {
             return body.get();
         } catch (SourceException e) {
             throw Errors.at(ref.realm(), ref.connId(), step, e);
+        } catch (RuntimeException e) {
+            // e.g. the SDK refusing a profile it cannot use: still an SQLException that names the step
+            throw Errors.at(ref.realm(), ref.connId(), step, Errors.UNABLE_TO_CONNECT, "unexpected "
+                    + e.getClass().getSimpleName() + ". See the cause; check the AWS configuration (profile, "
+                    + "credentials, region)", e);
         }
     }
 }

@@ -1,0 +1,71 @@
+package io.lava.jdbc;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code lava-pg check <url>}: resolves and connects exactly as {@link LavaPgDriver#connect} does, then prints what
+ * the server says about the session and how long each step took. Exit code 0 when connected, 2 (with the SQLException's
+ * message and SQLState on stderr) when not.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Resolves the connection as the driver does, connects, and prints the server version, user, "
+                + "database, TLS protocol and cipher, where the password came from, and the time of each step.",
+                "The password itself is never printed."})
+final class CliCheck implements Callable<Integer> {
+
+    @Mixin
+    CliTarget target;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws SQLException {
+        CliTarget.Resolved resolved = target.resolve(System::getenv);
+        ResolvedConnection connection = resolved.connection();
+        long start = System.nanoTime();
+        try (Connection c = PgDelegate.connect(new org.postgresql.Driver(), resolved.options(), connection,
+                System::getenv)) {
+            long connectNanos = System.nanoTime() - start;
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("lava-pg check " + resolved.ref().realm() + "/" + resolved.ref().connId() + ": connected");
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select current_setting('server_version'), current_user, "
+                         + "current_database(), (select ssl from pg_stat_ssl where pid = pg_backend_pid()), "
+                         + "(select version from pg_stat_ssl where pid = pg_backend_pid()), "
+                         + "(select cipher from pg_stat_ssl where pid = pg_backend_pid())")) {
+                rs.next();
+                line(out, "server", "PostgreSQL " + rs.getString(1) + " at " + connection.host() + ":"
+                        + connection.port());
+                line(out, "user", rs.getString(2));
+                line(out, "database", rs.getString(3));
+                line(out, "tls", rs.getBoolean(4) ? rs.getString(5) + " " + rs.getString(6) : "no TLS");
+            }
+            line(out, "credentials", CliTarget.passwordSource(connection));
+            out.println("steps (ms):");
+            for (Resolution.StepTiming step : resolved.resolution().steps()) {
+                step(out, step.step().label, step.nanos(), (step.fromCache() ? "(cached) " : "") + step.source());
+            }
+            step(out, Errors.Step.CONNECT.label, connectNanos, "pgjdbc " + PgDelegate.pgUrl(connection));
+            out.flush();
+        }
+        return LavaPgCli.OK;
+    }
+
+    private static void line(PrintWriter out, String name, String value) {
+        out.printf(Locale.ROOT, "  %-12s %s%n", name + ":", value);
+    }
+
+    private static void step(PrintWriter out, String name, long nanos, String what) {
+        out.printf(Locale.ROOT, "  %-12s %8.1f  %s%n", name, nanos / 1e6, what);
+    }
+}

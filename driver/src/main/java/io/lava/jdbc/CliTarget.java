@@ -1,0 +1,96 @@
+package io.lava.jdbc;
+
+import io.lava.jdbc.Errors.Step;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The connection a CLI command works on: a URL and {@code -p key=value} properties, resolved through the driver's own
+ * path ({@link ConnectionRef#parse}, {@link ConnectionOptions#of}, {@link Resolver#resolve}). A picocli mixin.
+ */
+final class CliTarget {
+
+    @Parameters(index = "0", paramLabel = "<url>",
+            description = "jdbc:lava-pg:<realm>/<conn_id>[?key=value&...], or <realm>/<conn_id>[?...] without the "
+                    + "jdbc:lava-pg: prefix")
+    String url;
+
+    @Option(names = {"-p", "--property"}, paramLabel = "<key=value>",
+            description = "a connection property, as in the driver's Properties (repeatable; URL parameters win), "
+                    + "e.g. -p awsRegion=eu-west-1 -p awsProfile=prod")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * The resolved connection and what it was resolved from.
+     *
+     * @param ref the parsed URL
+     * @param options the driver's validated options
+     * @param resolution the resolved connection and the time of each step
+     */
+    record Resolved(ConnectionRef ref, ConnectionOptions options, Resolution resolution) {
+        ResolvedConnection connection() {
+            return resolution.connection();
+        }
+    }
+
+    /**
+     * Parses the URL and properties and resolves the connection (record, SSM parameter, secret, IAM token).
+     *
+     * @param env environment lookup ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE}, {@code LAVA_JOB_ID})
+     * @return the resolution
+     * @throws SQLException as the driver throws it: SQLState and a message naming realm, conn_id and step
+     * @throws CommandLine.ParameterException (exit code 64) when the URL is another driver's
+     */
+    Resolved resolve(UnaryOperator<String> env) throws SQLException {
+        String full = jdbcUrl();
+        Properties info = new Properties();
+        properties.forEach(info::setProperty);
+        ConnectionRef ref;
+        try {
+            ref = ConnectionRef.parse(full, info, env);
+        } catch (SourceException e) {
+            throw Errors.at(null, null, Step.URL, e);
+        }
+        ConnectionOptions options;
+        try {
+            options = ConnectionOptions.of(ref, env);
+        } catch (SourceException e) {
+            throw Errors.at(ref.realm(), ref.connId(), Step.URL, e);
+        }
+        return new Resolved(ref, options, Resolver.resolve(ref, options));
+    }
+
+    /** @return the URL with the {@code jdbc:lava-pg:} prefix added when it was left out */
+    String jdbcUrl() {
+        if (ConnectionRef.accepts(url)) {
+            return url;
+        }
+        if (url.startsWith("jdbc:")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "'" + url.split("\\?", 2)[0]
+                    + "' is not a " + ConnectionRef.PREFIX + " URL");
+        }
+        return ConnectionRef.PREFIX + url;
+    }
+
+    /**
+     * @return the credential path, from {@link ResolvedConnection#passwordSource()}: {@code SSM parameter},
+     *     {@code Secrets Manager secret} or {@code RDS IAM token}; which parameter, secret or token is in the
+     *     resolution's step sources
+     */
+    static String passwordSource(ResolvedConnection connection) {
+        return switch (connection.passwordSource()) {
+            case SSM_PARAMETER -> "SSM parameter";
+            case SECRET -> "Secrets Manager secret";
+            case IAM_TOKEN -> "RDS IAM token";
+        };
+    }
+}
