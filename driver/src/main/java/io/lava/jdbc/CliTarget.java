@@ -1,6 +1,5 @@
 package io.lava.jdbc;
 
-import io.lava.jdbc.Errors.Step;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,19 +53,8 @@ final class CliTarget {
         String full = jdbcUrl();
         Properties info = new Properties();
         properties.forEach(info::setProperty);
-        ConnectionRef ref;
-        try {
-            ref = ConnectionRef.parse(full, info, env);
-        } catch (SourceException e) {
-            throw Errors.at(null, null, Step.URL, e);
-        }
-        ConnectionOptions options;
-        try {
-            options = ConnectionOptions.of(ref, env);
-        } catch (SourceException e) {
-            throw Errors.at(ref.realm(), ref.connId(), Step.URL, e);
-        }
-        return new Resolved(ref, options, Resolver.resolve(ref, options));
+        ConnectionRequest request = ConnectionRequest.of(full, info, env);
+        return new Resolved(request.ref(), request.options(), Resolver.resolve(request.ref(), request.options()));
     }
 
     /** @return the URL with the {@code jdbc:lava-pg:} prefix added when it was left out */

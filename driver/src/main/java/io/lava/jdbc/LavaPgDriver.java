@@ -1,6 +1,5 @@
 package io.lava.jdbc;
 
-import io.lava.jdbc.Errors.Step;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -73,18 +72,9 @@ public class LavaPgDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        ConnectionRef ref;
-        try {
-            ref = ConnectionRef.parse(url, info, env);
-        } catch (SourceException e) {
-            throw Errors.at(null, null, Step.URL, e);
-        }
-        ConnectionOptions options;
-        try {
-            options = ConnectionOptions.of(ref, env);
-        } catch (SourceException e) {
-            throw Errors.at(ref.realm(), ref.connId(), Step.URL, e);
-        }
+        ConnectionRequest request = ConnectionRequest.of(url, info, env);
+        ConnectionRef ref = request.ref();
+        ConnectionOptions options = request.options();
         Resolution resolution = Resolver.resolve(ref, options);
         try {
             return PgDelegate.connect(pgjdbc, options, resolution.connection(), env);
