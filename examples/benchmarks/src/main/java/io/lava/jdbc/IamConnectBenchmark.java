@@ -1,0 +1,143 @@
+package io.lava.jdbc;
+
+import io.lava.jdbc.examples.benchmarks.BenchEnv;
+import io.lava.jdbc.examples.benchmarks.PairedSamples;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import software.amazon.jdbc.plugin.iam.WrapperTokenCache;
+
+/**
+ * Row 3, IAM: open and close one connection authenticated by an RDS IAM token, lava-pg ({@code postgres-aurora}
+ * record, token from its cache) paired with the AWS Advanced JDBC Wrapper ({@code wrapperPlugins=iam}, so no failover
+ * or enhanced failure monitoring; {@code iamRegion=us-east-1}), both over {@code sslmode=verify-full}
+ * ({@link PairedSamples}).
+ *
+ * <p>A throwaway PostgreSQL cannot check a SigV4 token, so each driver gets its own TLS-only role whose password is
+ * set, in this fork's setup, to the token that driver's cache holds and will reuse (lava-pg: {@code iamTokenTtl} 840
+ * s; the wrapper: {@code iamExpiration} 870 s), the way the driver's {@code IamIT} does. Both mint from the same
+ * static credentials with the same SDK signer ({@code RdsUtilities}); what is measured is the cached-token path.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class IamConnectBenchmark {
+
+    /** lava-pg: the role's password is the token {@link IamTokens#SHARED} holds for {@code bench/iam}. */
+    @State(Scope.Thread)
+    public static class Lava implements PairedSamples.Connector {
+        Driver driver;
+        String url;
+        Properties info = new Properties();
+        BenchEnv env;
+        BenchMetrics before;
+
+        /**
+         * Mints the token through the driver's own resolution, makes it the role's password, connects once.
+         *
+         * @param params the running benchmark
+         * @throws Exception when the connect fails
+         */
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) throws Exception {
+            env = BenchEnv.load();
+            env.guard(BenchEnv.shortName(params), () -> {
+                url = env.lavaUrl(BenchEnv.IAM);
+                ConnectionRequest request = ConnectionRequest.of(url, info, System::getenv);
+                String token = Resolver.resolve(request.ref(), request.options()).connection().password();
+                env.setPassword(BenchEnv.ROLE_IAM_LAVA, token);
+                driver = DriverManager.getDriver(url);
+                connectAndClose();
+            });
+            before = BenchMetrics.snapshot();
+        }
+
+        /**
+         * Leaves the AWS calls and token mints made while measuring (expected: none) for the table.
+         *
+         * @param params the running benchmark
+         */
+        @TearDown(Level.Trial)
+        public void tearDown(BenchmarkParams params) {
+            env.note(BenchEnv.shortName(params), before.since());
+        }
+
+        @Override
+        public void connectAndClose() throws SQLException {
+            driver.connect(url, info).close();
+        }
+    }
+
+    /** The AWS Advanced JDBC Wrapper: the role's password is the token its plugin cached on the first connect. */
+    @State(Scope.Thread)
+    public static class Wrapper implements PairedSamples.Connector {
+        Driver driver;
+        String url;
+        Properties info;
+        boolean available;
+
+        /**
+         * The first connect mints and caches a token and is refused (the role's password is not that token yet);
+         * then the role gets that token as its password and a second connect checks it.
+         *
+         * @param params the running benchmark
+         */
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) {
+            BenchEnv env = BenchEnv.load();
+            available = env.tryBaseline(BenchEnv.shortName(params), () -> {
+                url = env.serverUrl("jdbc:aws-wrapper:postgresql:");
+                info = env.tls();
+                info.setProperty("user", BenchEnv.ROLE_IAM_WRAPPER);
+                info.setProperty("wrapperPlugins", "iam");
+                info.setProperty("iamRegion", BenchEnv.REGION);
+                info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.IAM);
+                driver = DriverManager.getDriver(url);
+                try {
+                    connectAndClose();
+                } catch (SQLException expected) {
+                    // 28P01: the role's password is not the new token yet
+                }
+                String token = WrapperTokenCache.token(BenchEnv.ROLE_IAM_WRAPPER);
+                if (token == null) {
+                    throw new IllegalStateException("the wrapper cached no IAM token for "
+                            + BenchEnv.ROLE_IAM_WRAPPER);
+                }
+                env.setPassword(BenchEnv.ROLE_IAM_WRAPPER, token);
+                connectAndClose();
+            });
+        }
+
+        @Override
+        public void connectAndClose() throws SQLException {
+            driver.connect(url, info).close();
+        }
+
+        @Override
+        public boolean available() {
+            return available;
+        }
+    }
+
+    /**
+     * @param lava lava-pg with a cached token
+     * @param wrapper the wrapper with a cached token
+     * @param pairs the timings
+     * @throws SQLException when a connect fails
+     */
+    @Benchmark
+    public void lavaVsAwsWrapper(Lava lava, Wrapper wrapper, PairedSamples pairs) throws SQLException {
+        pairs.measure(lava, wrapper);
+    }
+}

@@ -1,0 +1,69 @@
+package io.lava.jdbc.examples.benchmarks;
+
+import java.util.Properties;
+
+/**
+ * How long and how hard the run is, from system properties ({@code mvn ... exec:java -Dbench.quick=true}).
+ *
+ * <p>Defaults: JMH 1 fork, 4 warmup and 6 measurement iterations of 2 s (a connect takes milliseconds here, and C2
+ * needs a few seconds of them to settle); storm 64 threads x 50 connects; 5 timed cold starts per driver.
+ * {@code -Dbench.quick=true} is a smoke run: 1 warmup and 2 measurement iterations of 0.5 s, storm 16 x 10, 2 cold
+ * starts. Each number can also be set on its own (below); a bad value stops the run before anything starts.
+ *
+ * @param quick whether {@code bench.quick} is set
+ * @param warmupIterations {@code bench.warmupIterations}: JMH warmup iterations per benchmark
+ * @param measurementIterations {@code bench.measurementIterations}: JMH measurement iterations per benchmark
+ * @param iterationMillis {@code bench.iterationMillis}: length of one JMH iteration
+ * @param stormThreads {@code bench.stormThreads}: threads connecting at once in the storm
+ * @param stormConnects {@code bench.stormConnects}: connects per storm thread
+ * @param coldStartRuns {@code bench.coldStartRuns}: timed fresh-JVM runs per driver
+ */
+record BenchSettings(boolean quick, int warmupIterations, int measurementIterations, int iterationMillis,
+                     int stormThreads, int stormConnects, int coldStartRuns) {
+
+    /**
+     * @param p the system properties (or any properties, for tests)
+     * @return the settings
+     * @throws IllegalArgumentException naming the property whose value is not a whole number in range
+     */
+    static BenchSettings from(Properties p) {
+        String quickValue = p.getProperty("bench.quick", "false").trim();
+        if (!quickValue.equalsIgnoreCase("true") && !quickValue.equalsIgnoreCase("false")
+                && !quickValue.isEmpty()) {
+            throw new IllegalArgumentException("bench.quick='" + quickValue + "' is not true or false");
+        }
+        boolean quick = quickValue.isEmpty() || Boolean.parseBoolean(quickValue);
+        return new BenchSettings(quick,
+                number(p, "bench.warmupIterations", quick ? 1 : 4, 0, 100),
+                number(p, "bench.measurementIterations", quick ? 2 : 6, 1, 100),
+                number(p, "bench.iterationMillis", quick ? 500 : 2000, 100, 60_000),
+                number(p, "bench.stormThreads", quick ? 16 : 64, 1, 150),
+                number(p, "bench.stormConnects", quick ? 10 : 50, 1, 10_000),
+                number(p, "bench.coldStartRuns", quick ? 2 : 5, 1, 100));
+    }
+
+    /** @return e.g. {@code JMH 1.37: 1 fork, 4x2 s warmup, 6x2 s measurement} */
+    String describeJmh(String jmhVersion) {
+        String seconds = iterationMillis % 1000 == 0 ? (iterationMillis / 1000) + " s"
+                : String.format(java.util.Locale.ROOT, "%.1f s", iterationMillis / 1000.0);
+        return "JMH " + jmhVersion + ": 1 fork, " + warmupIterations + "x" + seconds + " warmup, "
+                + measurementIterations + "x" + seconds + " measurement" + (quick ? " (bench.quick)" : "");
+    }
+
+    private static int number(Properties p, String name, int defaultValue, int min, int max) {
+        String value = p.getProperty(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException(name + "='" + value + "' is not a whole number from " + min + " to "
+                + max + " (default " + defaultValue + ")");
+    }
+}

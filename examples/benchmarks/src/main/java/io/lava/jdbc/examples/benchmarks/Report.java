@@ -1,0 +1,181 @@
+package io.lava.jdbc.examples.benchmarks;
+
+import io.lava.jdbc.examples.benchmarks.JmhRows.Score;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Turns the outcomes into the table's rows. A row whose measurement failed reads {@code n/a} with the reason. Ratios
+ * are lava-pg over the baseline (below 1 lava-pg is faster, above 1 slower); for rows 1 and 3 the median of the
+ * per-pair ratios with its 95% confidence interval in brackets ({@link PairStats}).
+ */
+final class Report {
+    static final String WRAPPER = "aws-advanced-jdbc-wrapper 2.6.4";
+    static final String SECRETS_MANAGER_JDBC = "aws-secretsmanager-jdbc 2.0.2";
+
+    private final ResultTable table = new ResultTable("#", "measure", "lava-pg", "baseline", "ratio", "goal",
+            "notes");
+    private final Map<String, Score> jmh;
+    private final Path notes;
+
+    /**
+     * @param jmh scores of rows 1 to 3
+     * @param notes the directory the forks left their notes and failure reasons in
+     */
+    Report(Map<String, Score> jmh, Path notes) {
+        this.jmh = jmh;
+        this.notes = notes;
+    }
+
+    /** Rows 1 to 3 from the JMH scores and the pairs the connect benchmarks left. */
+    void jmhRows() {
+        pair("1", "warm connect, open+close (SSM password, warm cache)", "WarmConnectBenchmark.lavaVsPgjdbc", "",
+                "pgjdbc direct", 1.02, "<= 1.02",
+                "same role, password, sslmode=verify-full, sslrootcert, ApplicationName");
+        pair("1c", "control: pgjdbc paired with itself (true ratio 1)", "WarmConnectBenchmark.pgjdbcVsPgjdbc",
+                "pgjdbc: ", "pgjdbc direct", Double.NaN, "-",
+                "the noise floor of this run: how far a ratio strays from 1 by chance");
+        String resolveName = "ResolveBenchmark.warmResolve";
+        Score resolve = jmh.get(resolveName);
+        String measure = "warm resolve, no network (parse URL, options, resolve via caches)";
+        if (resolve == null) {
+            table.add("2", measure, na(resolveName), "-", "-", "<= 5 us", "");
+        } else {
+            table.add("2", measure, Cells.micros(resolve.micros(), resolve.errorMicros(), 2) + " (mean)", "-", "-",
+                    Cells.atMost(resolve.micros(), resolve.micros() - resolve.errorMicros(),
+                            resolve.micros() + resolve.errorMicros(), 5, "<= 5 us"),
+                    note(resolveName));
+        }
+        pair("3a", "IAM connect, open+close (cached token)", "IamConnectBenchmark.lavaVsAwsWrapper", "", WRAPPER,
+                Double.NaN, "-", "wrapperPlugins=iam (no failover/efm), iamRegion; one TLS-only role per driver, "
+                        + "password = the token its cache reuses");
+        pair("3b", "Secrets Manager connect, open+close (cached secret)",
+                "SecretConnectBenchmark.lavaVsSecretsManagerJdbc", "", SECRETS_MANAGER_JDBC, Double.NaN, "-",
+                "same secret and role; library pointed at the stub by drivers.vpcEndpointUrl/Region");
+    }
+
+    private void pair(String n, String measure, String name, String subject, String baselineLabel, double bound,
+                      String goal, String notes) {
+        PairStats stats = null;
+        String failure = null;
+        if (!jmh.containsKey(name)) {
+            failure = na(name);
+        } else {
+            try {
+                stats = PairStats.read(this.notes.resolve(name + ".pairs"));
+            } catch (IOException | RuntimeException e) {
+                failure = "n/a (" + e.getMessage() + ")";
+            }
+        }
+        if (stats == null) {
+            table.add(n, measure, failure, baselineLabel + ": " + failure, "n/a", goal, notes);
+            return;
+        }
+        String lava = subject + "median " + Cells.millis(stats.lavaMedianNanos());
+        String base;
+        String ratio = "n/a";
+        String verdict = goal;
+        if (stats.baselineMedianNanos() < 0) {
+            String reason = read(name + ".baseline-failure");
+            base = baselineLabel + ": n/a (" + (reason.isEmpty() ? "no result" : reason) + ")";
+        } else {
+            base = baselineLabel + ": median " + Cells.millis(stats.baselineMedianNanos());
+            ratio = Cells.ratio(stats.ratio(), stats.ratioLow(), stats.ratioHigh());
+            if (!Double.isNaN(bound)) {
+                verdict = Cells.atMost(stats.ratio(), stats.ratioLow(), stats.ratioHigh(), bound, goal);
+            }
+        }
+        String fork = note(name);
+        table.add(n, measure, lava, base, ratio, verdict, stats.pairs() + " interleaved pairs; " + notes
+                + (fork.isEmpty() ? "" : "; lava-pg: " + fork));
+    }
+
+    /**
+     * Row 4. The README's promise: one load per item however many connect at once. Refresh-ahead reloads (after three
+     * quarters of the default TTLs: 45 s for the record, 225 s for the SSM value) may add a call each in a long storm.
+     */
+    void storm(Storm.Outcome s) {
+        long getItem = s.awsCalls().get(Storm.GET_ITEM);
+        long getParameter = s.awsCalls().get(Storm.GET_PARAMETER);
+        long seconds = s.wallNanos() / 1_000_000_000L;
+        long refreshes = seconds / 45 + seconds / 225;
+        boolean met = s.jmx().get("RecordCacheMisses") == 1 && s.jmx().get("ParameterCacheMisses") == 1
+                && getItem <= 1 + seconds / 45 && getParameter <= 1 + seconds / 225 && s.failures() == 0;
+        table.add("4", "storm: " + s.threads() + " threads x " + s.connectsPerThread()
+                        + " connects, cold cache (fresh conn_id, SSM)",
+                "p50 " + Cells.millis(s.percentile(0.50)) + ", p99 " + Cells.millis(s.percentile(0.99)) + ", max "
+                        + Cells.millis(s.percentile(1.0)),
+                "-", "-", "1 load per item: " + (met ? "met" : "missed"),
+                "took " + seconds + " s; endpoint saw GetItem " + getItem + ", GetParameter " + getParameter
+                        + ", GetSecretValue " + s.awsCalls().get(Storm.GET_SECRET_VALUE) + "; JMX " + jmx(s.jmx())
+                        + (getItem + getParameter > 2 && refreshes > 0 ? "; calls past the first per item are "
+                        + "refresh-ahead reloads (record after 45 s)" : "") + "; " + s.failures() + " failed"
+                        + (s.firstFailure() == null ? "" : " (" + s.firstFailure() + ")"));
+    }
+
+    /** Row 4 when the storm could not run. */
+    void stormFailed(String reason) {
+        table.add("4", "storm, cold cache", "n/a (" + reason + ")", "-", "-", "1 call per item", "");
+    }
+
+    /** Row 5. */
+    void coldStart(ColdStart.Outcome c) {
+        long lava = c.lavaMedian();
+        long pg = c.pgjdbcMedian();
+        table.add("5", "cold start: fresh JVM to first query (median of " + c.lavaNanos().length + ")",
+                Cells.millis(lava), "pgjdbc alone: " + Cells.millis(pg),
+                String.format(java.util.Locale.ROOT, "%.2f", (double) lava / pg), "-",
+                c.classpathLabel() + "; lava-pg reads record + SSM password over loopback HTTP");
+    }
+
+    /** Row 5 when it could not run. */
+    void coldStartFailed(String reason) {
+        table.add("5", "cold start: fresh JVM to first query", "n/a (" + reason + ")", "-", "-", "-", "");
+    }
+
+    /** Row 6. */
+    void sizes(Sizes s) throws IOException {
+        String all = s.allJar() == null ? "-all jar: not built" : "-all jar " + Cells.bytes(Files.size(s.allJar()));
+        table.add("6", "size", "thin jar " + Cells.bytes(Files.size(s.thinJar())) + "; " + all
+                        + "; runtime set " + Cells.bytes(s.runtimeBytes()) + " (" + s.runtimeJars().size() + " jars)",
+                "pgjdbc jar: " + Cells.bytes(Files.size(s.pgjdbcJar())), "-", "-",
+                "runtime set = thin jar + its runtime dependencies, optional picocli excluded");
+    }
+
+    /** Row 6 when the jars could not be found. */
+    void sizesFailed(String reason) {
+        table.add("6", "size", "n/a (" + reason + ")", "-", "-", "-", "");
+    }
+
+    /** @return the table */
+    String render() {
+        return table.render();
+    }
+
+    private static String jmx(Map<String, Long> jmx) {
+        StringBuilder s = new StringBuilder();
+        jmx.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return s.toString();
+    }
+
+    private String na(String benchmark) {
+        String reason = read(benchmark + ".failure");
+        return "n/a (" + (reason.isEmpty() ? "no result; see target/bench/jmh.log" : reason) + ")";
+    }
+
+    private String note(String benchmark) {
+        return read(benchmark + ".note");
+    }
+
+    private String read(String file) {
+        Path path = notes.resolve(file);
+        try {
+            return Files.isRegularFile(path) ? Files.readString(path, StandardCharsets.UTF_8).trim() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
