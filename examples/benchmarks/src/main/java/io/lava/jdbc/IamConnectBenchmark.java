@@ -2,21 +2,14 @@ package io.lava.jdbc;
 
 import io.lava.jdbc.examples.benchmarks.BenchEnv;
 import io.lava.jdbc.examples.benchmarks.PairedSamples;
-import java.sql.Driver;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 import software.amazon.jdbc.plugin.iam.WrapperTokenCache;
 
 /**
@@ -36,97 +29,51 @@ public class IamConnectBenchmark {
 
     /** lava-pg: the role's password is the token {@link IamTokens#SHARED} holds for {@code bench/iam}. */
     @State(Scope.Thread)
-    public static class Lava implements PairedSamples.Connector {
-        Driver driver;
-        String url;
-        Properties info = new Properties();
-        BenchEnv env;
-        BenchMetrics before;
-
-        /**
-         * Mints the token through the driver's own resolution, makes it the role's password, connects once.
-         *
-         * @param params the running benchmark
-         * @throws Exception when the connect fails
-         */
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) throws Exception {
-            env = BenchEnv.load();
-            env.guard(BenchEnv.shortName(params), () -> {
-                url = env.lavaUrl(BenchEnv.IAM);
-                ConnectionRequest request = ConnectionRequest.of(url, info, System::getenv);
-                String token = Resolver.resolve(request.ref(), request.options()).connection().password();
-                env.setPassword(BenchEnv.ROLE_IAM_LAVA, token);
-                driver = DriverManager.getDriver(url);
-                connectAndClose();
-            });
-            before = BenchMetrics.snapshot();
-        }
-
-        /**
-         * Leaves the AWS calls and token mints made while measuring (expected: none) for the table.
-         *
-         * @param params the running benchmark
-         */
-        @TearDown(Level.Trial)
-        public void tearDown(BenchmarkParams params) {
-            env.note(BenchEnv.shortName(params), before.since());
-        }
-
+    public static class Lava extends LavaConnector {
         @Override
-        public void connectAndClose() throws SQLException {
-            driver.connect(url, info).close();
+        protected String connId() {
+            return BenchEnv.IAM;
+        }
+
+        /** Mints the token through the driver's own resolution and makes it the role's password. */
+        @Override
+        protected void prepare() throws Exception {
+            ConnectionRequest request = ConnectionRequest.of(url, info, System::getenv);
+            String token = Resolver.resolve(request.ref(), request.options()).connection().password();
+            env.setPassword(BenchEnv.ROLE_IAM_LAVA, token);
         }
     }
 
     /** The AWS Advanced JDBC Wrapper: the role's password is the token its plugin cached on the first connect. */
     @State(Scope.Thread)
-    public static class Wrapper implements PairedSamples.Connector {
-        Driver driver;
-        String url;
-        Properties info;
-        boolean available;
+    public static class Wrapper extends BaselineConnector {
+        @Override
+        protected void configure(BenchEnv env) {
+            url = env.serverUrl("jdbc:aws-wrapper:postgresql:");
+            info = env.tls();
+            info.setProperty("user", BenchEnv.ROLE_IAM_WRAPPER);
+            info.setProperty("wrapperPlugins", "iam");
+            info.setProperty("iamRegion", BenchEnv.REGION);
+            info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.IAM);
+        }
 
         /**
          * The first connect mints and caches a token and is refused (the role's password is not that token yet);
          * then the role gets that token as its password and a second connect checks it.
-         *
-         * @param params the running benchmark
          */
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
-            BenchEnv env = BenchEnv.load();
-            available = env.tryBaseline(BenchEnv.shortName(params), () -> {
-                url = env.serverUrl("jdbc:aws-wrapper:postgresql:");
-                info = env.tls();
-                info.setProperty("user", BenchEnv.ROLE_IAM_WRAPPER);
-                info.setProperty("wrapperPlugins", "iam");
-                info.setProperty("iamRegion", BenchEnv.REGION);
-                info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.IAM);
-                driver = DriverManager.getDriver(url);
-                try {
-                    connectAndClose();
-                } catch (SQLException expected) {
-                    // 28P01: the role's password is not the new token yet
-                }
-                String token = WrapperTokenCache.token(BenchEnv.ROLE_IAM_WRAPPER);
-                if (token == null) {
-                    throw new IllegalStateException("the wrapper cached no IAM token for "
-                            + BenchEnv.ROLE_IAM_WRAPPER);
-                }
-                env.setPassword(BenchEnv.ROLE_IAM_WRAPPER, token);
+        @Override
+        protected void firstConnect(BenchEnv env) throws Exception {
+            try {
                 connectAndClose();
-            });
-        }
-
-        @Override
-        public void connectAndClose() throws SQLException {
-            driver.connect(url, info).close();
-        }
-
-        @Override
-        public boolean available() {
-            return available;
+            } catch (SQLException expected) {
+                // 28P01: the role's password is not the new token yet
+            }
+            String token = WrapperTokenCache.token(BenchEnv.ROLE_IAM_WRAPPER);
+            if (token == null) {
+                throw new IllegalStateException("the wrapper cached no IAM token for " + BenchEnv.ROLE_IAM_WRAPPER);
+            }
+            env.setPassword(BenchEnv.ROLE_IAM_WRAPPER, token);
+            connectAndClose();
         }
     }
 

@@ -2,21 +2,14 @@ package io.lava.jdbc;
 
 import io.lava.jdbc.examples.benchmarks.BenchEnv;
 import io.lava.jdbc.examples.benchmarks.PairedSamples;
-import java.sql.Driver;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Row 3, Secrets Manager: open and close one connection whose credentials come from the secret
@@ -32,82 +25,24 @@ public class SecretConnectBenchmark {
 
     /** lava-pg with its record, secret and AWS clients cached by one connect before measuring. */
     @State(Scope.Thread)
-    public static class Lava implements PairedSamples.Connector {
-        Driver driver;
-        String url;
-        Properties info = new Properties();
-        BenchEnv env;
-        BenchMetrics before;
-
-        /**
-         * Warms the caches with one connect.
-         *
-         * @param params the running benchmark
-         * @throws Exception when the connect fails
-         */
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) throws Exception {
-            env = BenchEnv.load();
-            env.guard(BenchEnv.shortName(params), () -> {
-                url = env.lavaUrl(BenchEnv.SECRET);
-                driver = DriverManager.getDriver(url);
-                connectAndClose();
-            });
-            before = BenchMetrics.snapshot();
-        }
-
-        /**
-         * Leaves the AWS calls made while measuring (expected: none) for the table.
-         *
-         * @param params the running benchmark
-         */
-        @TearDown(Level.Trial)
-        public void tearDown(BenchmarkParams params) {
-            env.note(BenchEnv.shortName(params), before.since());
-        }
-
+    public static class Lava extends LavaConnector {
         @Override
-        public void connectAndClose() throws SQLException {
-            driver.connect(url, info).close();
+        protected String connId() {
+            return BenchEnv.SECRET;
         }
     }
 
     /** The AWS Secrets Manager JDBC driver, its secret cache warmed by one connect. */
     @State(Scope.Thread)
-    public static class SecretsManagerJdbc implements PairedSamples.Connector {
-        Driver driver;
-        String url;
-        Properties info;
-        boolean available;
-
-        /**
-         * Warms the library's secret cache with one connect.
-         *
-         * @param params the running benchmark
-         */
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
-            BenchEnv env = BenchEnv.load();
-            available = env.tryBaseline(BenchEnv.shortName(params), () -> {
-                url = env.serverUrl("jdbc-secretsmanager:postgresql:");
-                info = env.tls();
-                info.setProperty("user", BenchEnv.SECRET_ID);
-                info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.SECRET);
-                // the library has no META-INF/services entry: a tool names its driver class, as here
-                Class.forName("com.amazonaws.secretsmanager.sql.AWSSecretsManagerPostgreSQLDriver");
-                driver = DriverManager.getDriver(url);
-                connectAndClose();
-            });
-        }
-
+    public static class SecretsManagerJdbc extends BaselineConnector {
         @Override
-        public void connectAndClose() throws SQLException {
-            driver.connect(url, info).close();
-        }
-
-        @Override
-        public boolean available() {
-            return available;
+        protected void configure(BenchEnv env) throws ClassNotFoundException {
+            url = env.serverUrl("jdbc-secretsmanager:postgresql:");
+            info = env.tls();
+            info.setProperty("user", BenchEnv.SECRET_ID);
+            info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.SECRET);
+            // the library has no META-INF/services entry: a tool names its driver class, as here
+            Class.forName("com.amazonaws.secretsmanager.sql.AWSSecretsManagerPostgreSQLDriver");
         }
     }
 

@@ -5,18 +5,13 @@ import io.lava.jdbc.examples.benchmarks.PairedSamples;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Row 1: open and close one connection, {@code jdbc:lava-pg:bench/warm} (password from SSM, every cache warm) paired
@@ -31,81 +26,23 @@ public class WarmConnectBenchmark {
 
     /** lava-pg with its record, parameter value and AWS clients cached by one connect before measuring. */
     @State(Scope.Thread)
-    public static class Lava implements PairedSamples.Connector {
-        Driver driver;
-        String url;
-        Properties info = new Properties();
-        BenchEnv env;
-        BenchMetrics before;
-
-        /**
-         * Warms the caches with one connect.
-         *
-         * @param params the running benchmark
-         * @throws Exception when the connect fails
-         */
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) throws Exception {
-            env = BenchEnv.load();
-            env.guard(BenchEnv.shortName(params), () -> {
-                url = env.lavaUrl(BenchEnv.WARM);
-                driver = DriverManager.getDriver(url);
-                connectAndClose();
-            });
-            before = BenchMetrics.snapshot();
-        }
-
-        /**
-         * Leaves the AWS calls made while measuring (expected: none) for the table.
-         *
-         * @param params the running benchmark
-         */
-        @TearDown(Level.Trial)
-        public void tearDown(BenchmarkParams params) {
-            env.note(BenchEnv.shortName(params), before.since());
-        }
-
+    public static class Lava extends LavaConnector {
         @Override
-        public void connectAndClose() throws SQLException {
-            driver.connect(url, info).close();
+        protected String connId() {
+            return BenchEnv.WARM;
         }
     }
 
     /** pgjdbc with the credentials and TLS settings lava-pg resolves for {@code bench/warm}. */
     @State(Scope.Thread)
-    public static class Direct implements PairedSamples.Connector {
-        Driver driver;
-        String url;
-        Properties info;
-        boolean available;
-
-        /**
-         * Checks the credentials with one connect.
-         *
-         * @param params the running benchmark
-         */
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
-            BenchEnv env = BenchEnv.load();
-            available = env.tryBaseline(BenchEnv.shortName(params), () -> {
-                url = env.serverUrl("jdbc:postgresql:");
-                info = env.tls();
-                info.setProperty("user", BenchEnv.ROLE_SSM);
-                info.setProperty("password", env.password(BenchEnv.ROLE_SSM));
-                info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.WARM);
-                driver = DriverManager.getDriver(url);
-                connectAndClose();
-            });
-        }
-
+    public static class Direct extends BaselineConnector {
         @Override
-        public void connectAndClose() throws SQLException {
-            driver.connect(url, info).close();
-        }
-
-        @Override
-        public boolean available() {
-            return available;
+        protected void configure(BenchEnv env) {
+            url = env.serverUrl("jdbc:postgresql:");
+            info = env.tls();
+            info.setProperty("user", BenchEnv.ROLE_SSM);
+            info.setProperty("password", env.password(BenchEnv.ROLE_SSM));
+            info.setProperty("ApplicationName", "lv-" + BenchEnv.REALM + "-" + BenchEnv.WARM);
         }
     }
 
