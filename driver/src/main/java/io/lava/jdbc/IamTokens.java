@@ -76,6 +76,15 @@ final class IamTokens {
         return token.value();
     }
 
+    /**
+     * @param key what the token is for
+     * @return whether a token younger than the key's TTL is cached now (informational: another thread may change it)
+     */
+    boolean hasValid(Key key) {
+        Token token = cache.getIfPresent(key);
+        return token != null && ticker.read() - token.mintedAtNanos() < key.ttl().toNanos();
+    }
+
     /** Drops the token for {@code key}, if any. */
     void invalidate(Key key) {
         cache.invalidate(key);

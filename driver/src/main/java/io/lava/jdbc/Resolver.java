@@ -89,8 +89,9 @@ final class Resolver {
                 long start = System.nanoTime();
                 IamTokens.Key key = tokenKey(options, needsToken);
                 invalidations.add(() -> IamTokens.SHARED.invalidate(key));
+                boolean cached = IamTokens.SHARED.hasValid(key);
                 String token = IamTokens.SHARED.get(key);
-                steps.add(new Resolution.StepTiming(Step.TOKEN, System.nanoTime() - start, false,
+                steps.add(new Resolution.StepTiming(Step.TOKEN, System.nanoTime() - start, cached,
                         "RDS IAM token for " + key.user() + "@" + key.host() + ":" + key.port() + " in "
                                 + key.region()));
                 return needsToken.withPassword(token);

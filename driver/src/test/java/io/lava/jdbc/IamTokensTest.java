@@ -57,6 +57,15 @@ class IamTokensTest {
     }
 
     @Test
+    void hasValidTellsWhetherAConnectWouldReuseAToken() {
+        assertThat(tokens.hasValid(key)).isFalse();
+        tokens.get(key);
+        assertThat(tokens.hasValid(key)).isTrue();
+        advance(TTL);
+        assertThat(tokens.hasValid(key)).isFalse();
+    }
+
+    @Test
     void manyConnectsWithinTheTtlMintOnce() {
         for (int i = 0; i < 100; i++) {
             assertThat(tokens.get(key)).isEqualTo("token-1");
