@@ -108,8 +108,11 @@ final class PgDelegate {
     static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options, ResolvedConnection resolved,
                               UnaryOperator<String> env) throws SQLException {
         String url = pgUrl(resolved);
-        LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': connecting to {2} as {3} (password from {4})",
-                new Object[] {resolved.realm(), resolved.connId(), url, resolved.user(), resolved.passwordSource()});
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': connecting to {2} as {3} (password from {4})",
+                    new Object[] {resolved.realm(), resolved.connId(), url, resolved.user(),
+                            resolved.passwordSource()});
+        }
         try {
             Connection connection = pgjdbc.connect(url, pgProperties(options, resolved, env));
             if (connection == null) {

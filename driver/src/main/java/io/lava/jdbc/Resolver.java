@@ -92,12 +92,15 @@ final class Resolver {
                 boolean cached = IamTokens.SHARED.hasValid(key);
                 String token = IamTokens.SHARED.get(key);
                 steps.add(new Resolution.StepTiming(Step.TOKEN, System.nanoTime() - start, cached,
-                        "RDS IAM token for " + key.user() + "@" + key.host() + ":" + key.port() + " in "
+                        () -> "RDS IAM token for " + key.user() + "@" + key.host() + ":" + key.port() + " in "
                                 + key.region()));
                 return needsToken.withPassword(token);
             });
         }
-        LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}", new Object[] {realm, connId, resolved});
+        if (LOG.isLoggable(Level.FINER)) {
+            LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}",
+                    new Object[] {realm, connId, resolved});
+        }
         List<Runnable> drops = List.copyOf(invalidations);
         return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run));
     }
@@ -121,7 +124,7 @@ final class Resolver {
             value = lookup.value();
             fromCache = lookup.fromCache();
         }
-        steps.add(new Resolution.StepTiming(step, System.nanoTime() - start, fromCache, key.describe()));
+        steps.add(new Resolution.StepTiming(step, System.nanoTime() - start, fromCache, key::describe));
         return value;
     }
 
@@ -139,9 +142,11 @@ final class Resolver {
         }
         AwsClients clients = AwsClients.forSettings(aws);
         TokenSource source = new RdsTokenSource(clients.credentials());
-        LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': RDS IAM token for {2}@{3}:{4} in {5}",
-                new Object[] {resolved.realm(), resolved.connId(), resolved.user(), host, String.valueOf(port),
-                        clients.scope().region()});
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': RDS IAM token for {2}@{3}:{4} in {5}",
+                    new Object[] {resolved.realm(), resolved.connId(), resolved.user(), host, String.valueOf(port),
+                            clients.scope().region()});
+        }
         return new IamTokens.Key(source, source.identity(), clients.scope().region(), host, port, resolved.user(),
                 options.iamTokenTtl());
     }
