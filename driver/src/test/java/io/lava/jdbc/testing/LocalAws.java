@@ -27,6 +27,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -264,11 +265,14 @@ public final class LocalAws implements AutoCloseable {
    * Serves a SecureString parameter to signed {@code GetParameter} calls with
    * {@code WithDecryption=true}; replaces any earlier value or error for the name.
    *
+   * {@code value} is registered with {@link SecretLeakGuard} as a secret.
+   *
    * @param name parameter name, e.g. {@code /lava/dev/db-password}
    * @param value decrypted value
    */
   public void putParameter(String name, String value) {
-    replaceStub("ssm:" + name, AwsJsonStubs.parameter(name, Objects.requireNonNull(value, "value")));
+    SecretLeakGuard.secret(Objects.requireNonNull(value, "value"));
+    replaceStub("ssm:" + name, AwsJsonStubs.parameter(name, value));
   }
 
   /**
@@ -285,13 +289,23 @@ public final class LocalAws implements AutoCloseable {
 
   /**
    * Serves a string secret to signed {@code GetSecretValue} calls; replaces any earlier value or
-   * error for the id.
+   * error for the id. The whole string, and its {@code password} when it is a JSON object that has
+   * one, are registered with {@link SecretLeakGuard} as secrets.
    *
    * @param id the {@code SecretId} clients send (name or ARN)
    * @param secretString the secret
    */
   public void putSecret(String id, String secretString) {
-    replaceStub("secret:" + id, AwsJsonStubs.secret(id, Objects.requireNonNull(secretString, "secretString"), null));
+    SecretLeakGuard.secret(Objects.requireNonNull(secretString, "secretString"));
+    try {
+      JsonNode json = JsonNode.parser().parse(secretString);
+      if (json.isObject() && json.field("password").filter(JsonNode::isString).isPresent()) {
+        SecretLeakGuard.secret(json.field("password").get().asString());
+      }
+    } catch (RuntimeException notJson) {
+      // a malformed secret is a test case of its own; the whole string is registered
+    }
+    replaceStub("secret:" + id, AwsJsonStubs.secret(id, secretString, null));
   }
 
   /**

@@ -237,6 +237,7 @@ public final class LocalPostgres implements AutoCloseable {
   public void setPassword(String role, String password) throws SQLException {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(password, "password");
+    SecretLeakGuard.secret(password);
     try (Connection connection = adminConnection()) {
       executeFormatted(connection, "ALTER ROLE %I WITH PASSWORD %L", role, password);
     }
@@ -316,6 +317,7 @@ public final class LocalPostgres implements AutoCloseable {
   private void upsertLoginRole(String name, String password, boolean tlsOnly) throws SQLException {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(password, "password");
+    SecretLeakGuard.secret(password);
     try (Connection connection = adminConnection()) {
       if (!exists(connection, "select 1 from pg_catalog.pg_roles where rolname = ?", name)) {
         try {

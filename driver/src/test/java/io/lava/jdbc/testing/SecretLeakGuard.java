@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Captures every java.util.logging line of the driver and of pgjdbc at FINEST for the whole test JVM, and fails a test
  * class whose tests (or any before it) let a registered secret — a password, token or secret JSON used in a test —
- * reach a log line. Tests register each secret value they use with {@link #secret(String)}.
+ * reach a log line. The harness registers every password it gives a role ({@link LocalPostgres}) and every SSM value and
+ * secret it serves ({@link LocalAws}); tests register any other secret they use (a password typed into a tool, a
+ * token) with {@link #secret(String)}.
  *
  * <p>pgjdbc's FINEST protocol trace ({@code FE=> Parse/Bind(...)}, {@code <=BE ...}) is left out: it shows the SQL
  * the tests' own admin connections send (e.g. {@code CREATE ROLE ... PASSWORD '...'}), not anything the driver does.
@@ -67,13 +69,16 @@ public final class SecretLeakGuard implements BeforeAllCallback, AfterAllCallbac
   public SecretLeakGuard() {}
 
   /**
-   * Registers a value that must never appear in a log line.
+   * Registers a value that must never appear in a log line; a {@code null} or blank value, which no
+   * search could tell apart from any line, is ignored.
    *
    * @param value a password, token or secret JSON used by a test
    * @return {@code value}, for inline use
    */
   public static String secret(String value) {
-    SECRETS.add(value);
+    if (value != null && !value.isBlank()) {
+      SECRETS.add(value);
+    }
     return value;
   }
 
@@ -91,8 +96,16 @@ public final class SecretLeakGuard implements BeforeAllCallback, AfterAllCallbac
 
   @Override
   public void afterAll(ExtensionContext context) {
-    List<String> lines = lines();
-    for (String secret : SECRETS) {
+    check(lines(), SECRETS);
+  }
+
+  /**
+   * @param lines captured log lines
+   * @param secrets values that must not appear in them
+   * @throws AssertionError naming the first line that holds a secret, the secret itself replaced
+   */
+  static void check(List<String> lines, Set<String> secrets) {
+    for (String secret : secrets) {
       for (String line : lines) {
         if (line.contains(secret)) {
           throw new AssertionError("a secret used by the tests reached a log line: "

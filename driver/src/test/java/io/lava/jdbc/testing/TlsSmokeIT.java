@@ -133,11 +133,11 @@ class TlsSmokeIT {
     try (Connection connection = connect(pg, "tls_smoke_ordinary", password, Map.of("sslmode", "require"))) {
       assertThat(queryBoolean(connection, PG_STAT_SSL)).isTrue();
     }
-    pg.setPassword("tls_smoke_ordinary", "short");
-    try (Connection connection = connect(pg, "tls_smoke_ordinary", "short", Map.of("sslmode", "disable"))) {
+    pg.setPassword("tls_smoke_ordinary", "short-smoke-Pa55");
+    try (Connection connection = connect(pg, "tls_smoke_ordinary", "short-smoke-Pa55", Map.of("sslmode", "disable"))) {
       assertThat(queryBoolean(connection, PG_STAT_SSL)).isFalse();
     }
-    assertThatThrownBy(() -> pg.setPassword("tls_smoke_no_such_role", "x"))
+    assertThatThrownBy(() -> pg.setPassword("tls_smoke_no_such_role", "no-such-role-Pa55"))
         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42704"));
   }
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class LavaPgSparkIT {
-    private static final String PASSWORD = SecretLeakGuard.secret("spark-Pa55-w0rd!");
+    private static final String PASSWORD = "spark-Pa55-w0rd!";
     private static final String REALM = "sparkit";
     private static final String COLUMNS = "id integer primary key, u uuid, j jsonb, a int[], b boolean, bin bytea";
     private static final String JSON = "{\"n\": 1.5, \"name\": \"Zoë\", \"tags\": [\"x\", \"y\"]}";
