@@ -12,30 +12,30 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class AwsExtension implements ParameterResolver {
 
-  /** Creates the extension; JUnit does this for {@code @ExtendWith}. */
-  public AwsExtension() {}
+    /** Creates the extension; JUnit does this for {@code @ExtendWith}. */
+    public AwsExtension() {}
 
-  /**
-   * Supports parameters of type {@link LocalAws}.
-   *
-   * @param parameterContext the parameter to resolve
-   * @param extensionContext the current extension context
-   * @return whether the parameter is a {@link LocalAws}
-   */
-  @Override
-  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    return parameterContext.getParameter().getType() == LocalAws.class;
-  }
+    /**
+     * Supports parameters of type {@link LocalAws}.
+     *
+     * @param parameterContext the parameter to resolve
+     * @param extensionContext the current extension context
+     * @return whether the parameter is a {@link LocalAws}
+     */
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == LocalAws.class;
+    }
 
-  /**
-   * Returns the JVM-wide instance, starting it on first use.
-   *
-   * @param parameterContext the parameter to resolve
-   * @param extensionContext the current extension context
-   * @return the shared {@link LocalAws}
-   */
-  @Override
-  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    return JvmScopedResource.getOrStart(extensionContext, LocalAws.class, LocalAws::start);
-  }
+    /**
+     * Returns the JVM-wide instance, starting it on first use.
+     *
+     * @param parameterContext the parameter to resolve
+     * @param extensionContext the current extension context
+     * @return the shared {@link LocalAws}
+     */
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return JvmScopedResource.getOrStart(extensionContext, LocalAws.class, LocalAws::start);
+    }
 }

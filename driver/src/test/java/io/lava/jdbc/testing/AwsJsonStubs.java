@@ -26,121 +26,122 @@ import java.util.Map;
  */
 final class AwsJsonStubs {
 
-  static final String REGION = "us-east-1";
-  static final String ACCOUNT = "123456789012";
-  static final String GET_PARAMETER = "AmazonSSM.GetParameter";
-  static final String GET_SECRET_VALUE = "secretsmanager.GetSecretValue";
+    static final String REGION = "us-east-1";
+    static final String ACCOUNT = "123456789012";
+    static final String GET_PARAMETER = "AmazonSSM.GetParameter";
+    static final String GET_SECRET_VALUE = "secretsmanager.GetSecretValue";
 
-  static final int SPECIFIC = 1;
-  static final int NOT_FOUND = 5;
-  static final int MALFORMED = 9;
+    static final int SPECIFIC = 1;
+    static final int NOT_FOUND = 5;
+    static final int MALFORMED = 9;
 
-  private static final String JSON_1_1 = "application/x-amz-json-1.1";
-  private static final String TARGET = "X-Amz-Target";
+    private static final String JSON_1_1 = "application/x-amz-json-1.1";
+    private static final String TARGET = "X-Amz-Target";
 
-  private AwsJsonStubs() {}
+    private AwsJsonStubs() {}
 
-  // ---- SSM ------------------------------------------------------------------------------------
+    // ---- SSM ------------------------------------------------------------------------------------
 
-  static MappingBuilder parameter(String name, String value) {
-    Map<String, Object> parameter = new LinkedHashMap<>();
-    parameter.put("Name", name);
-    parameter.put("Type", "SecureString");
-    parameter.put("Value", value);
-    parameter.put("Version", 1);
-    parameter.put("ARN", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter" + (name.startsWith("/") ? "" : "/") + name);
-    parameter.put("DataType", "text");
-    return getParameter(name).willReturn(json(200, Map.of("Parameter", parameter)));
-  }
-
-  static MappingBuilder parameterError(String name, int status, String type, String message) {
-    return getParameter(name).willReturn(error(status, type, "message", message));
-  }
-
-  static List<MappingBuilder> parameterFallbacks() {
-    return List.of(
-        signed("ssm", GET_PARAMETER)
-            .withRequestBody(equalToJson("{\"WithDecryption\": true}", false, true))
-            .atPriority(NOT_FOUND)
-            .willReturn(error(400, "ParameterNotFound", "message", "test stub: no such parameter")),
-        post(urlEqualTo("/"))
-            .withHeader(TARGET, equalTo(GET_PARAMETER))
-            .atPriority(MALFORMED)
-            .willReturn(error(400, "ValidationException", "message",
-                "test stub: GetParameter must be signed (SigV4) and use WithDecryption=true")));
-  }
-
-  private static MappingBuilder getParameter(String name) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("Name", name);
-    body.put("WithDecryption", true);
-    return signed("ssm", GET_PARAMETER)
-        .withRequestBody(equalToJson(Json.write(body), false, true))
-        .atPriority(SPECIFIC);
-  }
-
-  // ---- Secrets Manager ------------------------------------------------------------------------
-
-  static MappingBuilder secret(String id, String secretString, byte[] secretBinary) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("ARN", "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + id + "-AbCdEf");
-    body.put("Name", id);
-    body.put("VersionId", "v1");
-    if (secretString != null) {
-      body.put("SecretString", secretString);
+    static MappingBuilder parameter(String name, String value) {
+        Map<String, Object> parameter = new LinkedHashMap<>();
+        parameter.put("Name", name);
+        parameter.put("Type", "SecureString");
+        parameter.put("Value", value);
+        parameter.put("Version", 1);
+        parameter.put("ARN", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter"
+                + (name.startsWith("/") ? "" : "/") + name);
+        parameter.put("DataType", "text");
+        return getParameter(name).willReturn(json(200, Map.of("Parameter", parameter)));
     }
-    if (secretBinary != null) {
-      body.put("SecretBinary", Base64.getEncoder().encodeToString(secretBinary));
+
+    static MappingBuilder parameterError(String name, int status, String type, String message) {
+        return getParameter(name).willReturn(error(status, type, "message", message));
     }
-    body.put("VersionStages", List.of("AWSCURRENT"));
-    body.put("CreatedDate", 1.7E9);
-    return getSecretValue(id).willReturn(json(200, body));
-  }
 
-  static MappingBuilder secretError(String id, int status, String type, String message) {
-    return getSecretValue(id).willReturn(error(status, type, "Message", message));
-  }
+    static List<MappingBuilder> parameterFallbacks() {
+        return List.of(
+                signed("ssm", GET_PARAMETER)
+                        .withRequestBody(equalToJson("{\"WithDecryption\": true}", false, true))
+                        .atPriority(NOT_FOUND)
+                        .willReturn(error(400, "ParameterNotFound", "message", "test stub: no such parameter")),
+                post(urlEqualTo("/"))
+                        .withHeader(TARGET, equalTo(GET_PARAMETER))
+                        .atPriority(MALFORMED)
+                        .willReturn(error(400, "ValidationException", "message",
+                                "test stub: GetParameter must be signed (SigV4) and use WithDecryption=true")));
+    }
 
-  static List<MappingBuilder> secretFallbacks() {
-    return List.of(
-        signed("secretsmanager", GET_SECRET_VALUE)
-            .atPriority(NOT_FOUND)
-            .willReturn(error(400, "ResourceNotFoundException", "Message",
-                "Secrets Manager can't find the specified secret.")),
-        post(urlEqualTo("/"))
-            .withHeader(TARGET, equalTo(GET_SECRET_VALUE))
-            .atPriority(MALFORMED)
-            .willReturn(error(400, "ValidationException", "Message",
-                "test stub: GetSecretValue must be signed (SigV4)")));
-  }
+    private static MappingBuilder getParameter(String name) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Name", name);
+        body.put("WithDecryption", true);
+        return signed("ssm", GET_PARAMETER)
+                .withRequestBody(equalToJson(Json.write(body), false, true))
+                .atPriority(SPECIFIC);
+    }
 
-  private static MappingBuilder getSecretValue(String id) {
-    return signed("secretsmanager", GET_SECRET_VALUE)
-        .withRequestBody(equalToJson(Json.write(Map.of("SecretId", id)), false, true))
-        .atPriority(SPECIFIC);
-  }
+    // ---- Secrets Manager ------------------------------------------------------------------------
 
-  // ---- common ---------------------------------------------------------------------------------
+    static MappingBuilder secret(String id, String secretString, byte[] secretBinary) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ARN", "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + id + "-AbCdEf");
+        body.put("Name", id);
+        body.put("VersionId", "v1");
+        if (secretString != null) {
+            body.put("SecretString", secretString);
+        }
+        if (secretBinary != null) {
+            body.put("SecretBinary", Base64.getEncoder().encodeToString(secretBinary));
+        }
+        body.put("VersionStages", List.of("AWSCURRENT"));
+        body.put("CreatedDate", 1.7E9);
+        return getSecretValue(id).willReturn(json(200, body));
+    }
 
-  /** A POST of one operation carrying a SigV4 {@code Authorization} header for {@code service}. */
-  private static MappingBuilder signed(String service, String target) {
-    return post(urlEqualTo("/"))
-        .withHeader(TARGET, equalTo(target))
-        .withHeader("Authorization", matching("AWS4-HMAC-SHA256 Credential=[^/]+/\\d{8}/[a-z0-9-]+/"
-            + service + "/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}"));
-  }
+    static MappingBuilder secretError(String id, int status, String type, String message) {
+        return getSecretValue(id).willReturn(error(status, type, "Message", message));
+    }
 
-  private static ResponseDefinitionBuilder error(int status, String type, String messageField, String message) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("__type", type);
-    body.put(messageField, message);
-    return json(status, body);
-  }
+    static List<MappingBuilder> secretFallbacks() {
+        return List.of(
+                signed("secretsmanager", GET_SECRET_VALUE)
+                        .atPriority(NOT_FOUND)
+                        .willReturn(error(400, "ResourceNotFoundException", "Message",
+                                "Secrets Manager can't find the specified secret.")),
+                post(urlEqualTo("/"))
+                        .withHeader(TARGET, equalTo(GET_SECRET_VALUE))
+                        .atPriority(MALFORMED)
+                        .willReturn(error(400, "ValidationException", "Message",
+                                "test stub: GetSecretValue must be signed (SigV4)")));
+    }
 
-  private static ResponseDefinitionBuilder json(int status, Object body) {
-    return aResponse()
-        .withStatus(status)
-        .withHeader("Content-Type", JSON_1_1)
-        .withBody(Json.write(body));
-  }
+    private static MappingBuilder getSecretValue(String id) {
+        return signed("secretsmanager", GET_SECRET_VALUE)
+                .withRequestBody(equalToJson(Json.write(Map.of("SecretId", id)), false, true))
+                .atPriority(SPECIFIC);
+    }
+
+    // ---- common ---------------------------------------------------------------------------------
+
+    /** A POST of one operation carrying a SigV4 {@code Authorization} header for {@code service}. */
+    private static MappingBuilder signed(String service, String target) {
+        return post(urlEqualTo("/"))
+                .withHeader(TARGET, equalTo(target))
+                .withHeader("Authorization", matching("AWS4-HMAC-SHA256 Credential=[^/]+/\\d{8}/[a-z0-9-]+/"
+                        + service + "/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}"));
+    }
+
+    private static ResponseDefinitionBuilder error(int status, String type, String messageField, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("__type", type);
+        body.put(messageField, message);
+        return json(status, body);
+    }
+
+    private static ResponseDefinitionBuilder json(int status, Object body) {
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", JSON_1_1)
+                .withBody(Json.write(body));
+    }
 }

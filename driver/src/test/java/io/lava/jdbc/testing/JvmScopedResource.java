@@ -11,34 +11,34 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 @SuppressWarnings({"deprecation", "try"})
 final class JvmScopedResource<T extends AutoCloseable>
-    implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+        implements AutoCloseable, ExtensionContext.Store.CloseableResource {
 
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(JvmScopedResource.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(JvmScopedResource.class);
 
-  private final T resource;
+    private final T resource;
 
-  JvmScopedResource(T resource) {
-    this.resource = resource;
-  }
+    JvmScopedResource(T resource) {
+        this.resource = resource;
+    }
 
-  /**
-   * The JVM-wide instance of {@code type}, created with {@code starter} on first use. Thread-safe.
-   */
-  static <T extends AutoCloseable> T getOrStart(ExtensionContext context, Class<T> type, Supplier<T> starter) {
-    JvmScopedResource<?> holder = context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(type, key -> new JvmScopedResource<>(starter.get()), JvmScopedResource.class);
-    return type.cast(holder.get());
-  }
+    /**
+     * The JVM-wide instance of {@code type}, created with {@code starter} on first use. Thread-safe.
+     */
+    static <T extends AutoCloseable> T getOrStart(ExtensionContext context, Class<T> type, Supplier<T> starter) {
+        JvmScopedResource<?> holder = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(type, key -> new JvmScopedResource<>(starter.get()), JvmScopedResource.class);
+        return type.cast(holder.get());
+    }
 
-  /** The held resource. */
-  T get() {
-    return resource;
-  }
+    /** The held resource. */
+    T get() {
+        return resource;
+    }
 
-  /** Closes the held resource. */
-  @Override
-  public void close() throws Exception {
-    resource.close();
-  }
+    /** Closes the held resource. */
+    @Override
+    public void close() throws Exception {
+        resource.close();
+    }
 }

@@ -55,346 +55,347 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  */
 public final class LocalAws implements AutoCloseable {
 
-  /** Partition key of every table made here. */
-  public static final String CONN_ID = "conn_id";
+    /** Partition key of every table made here. */
+    public static final String CONN_ID = "conn_id";
 
-  private static final String DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
-  private static final AwsCredentialsProvider CREDENTIALS =
-      StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLAVATEST", "lava-test-secret-key"));
-  private static final Duration TABLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final String DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
+    private static final AwsCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLAVATEST", "lava-test-secret-key"));
+    private static final Duration TABLE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final DynamoDbLocalServer dynamoDbLocal;
-  private final int dynamoDbPort;
-  private final WireMockServer wireMock;
-  private final DynamoDbClient dynamoDb;
-  private final Map<String, UUID> stubs = new ConcurrentHashMap<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
+    private final DynamoDbLocalServer dynamoDbLocal;
+    private final int dynamoDbPort;
+    private final WireMockServer wireMock;
+    private final DynamoDbClient dynamoDb;
+    private final Map<String, UUID> stubs = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LocalAws(DynamoDbLocalServer dynamoDbLocal, int dynamoDbPort, WireMockServer wireMock) {
-    this.dynamoDbLocal = dynamoDbLocal;
-    this.dynamoDbPort = dynamoDbPort;
-    this.wireMock = wireMock;
-    this.dynamoDb = DynamoDbClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .credentialsProvider(CREDENTIALS)
-        .region(Region.US_EAST_1)
-        .endpointOverride(URI.create(dynamoDbEndpoint()))
-        .build();
-  }
-
-  /**
-   * Starts DynamoDB Local and the WireMock endpoint, each on a free loopback port.
-   *
-   * @return the running endpoints; close them to stop them
-   * @throws IllegalStateException if either server fails to start
-   */
-  public static LocalAws start() {
-    int dynamoDbPort = Net.freePort();
-    DynamoDbLocalServer dynamoDbLocal = DynamoDbLocalServer.start(dynamoDbPort);
-    WireMockServer wireMock = new WireMockServer(wireMockConfig()
-        .bindAddress(Net.LOOPBACK)
-        .dynamicPort()
-        .gzipDisabled(true)
-        .usingFilesUnderClasspath("io/lava/jdbc/testing/no-wiremock-files"));
-    try {
-      wireMock.start();
-      wireMock.stubFor(post(anyUrl())
-          .withHeader("X-Amz-Target", matching(DYNAMODB_TARGET_PREFIX.replace(".", "\\.") + ".+"))
-          .atPriority(AwsJsonStubs.SPECIFIC)
-          .willReturn(aResponse().proxiedFrom("http://" + Net.LOOPBACK + ":" + dynamoDbPort)));
-      AwsJsonStubs.parameterFallbacks().forEach(wireMock::stubFor);
-      AwsJsonStubs.secretFallbacks().forEach(wireMock::stubFor);
-      return new LocalAws(dynamoDbLocal, dynamoDbPort, wireMock);
-    } catch (RuntimeException e) {
-      wireMock.stop();
-      dynamoDbLocal.stop();
-      throw e;
+    private LocalAws(DynamoDbLocalServer dynamoDbLocal, int dynamoDbPort, WireMockServer wireMock) {
+        this.dynamoDbLocal = dynamoDbLocal;
+        this.dynamoDbPort = dynamoDbPort;
+        this.wireMock = wireMock;
+        this.dynamoDb = DynamoDbClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(CREDENTIALS)
+                .region(Region.US_EAST_1)
+                .endpointOverride(URI.create(dynamoDbEndpoint()))
+                .build();
     }
-  }
 
-  /**
-   * The single endpoint for DynamoDB, SSM and Secrets Manager (the WireMock server).
-   *
-   * @return {@code http://127.0.0.1:<port>}
-   */
-  public String endpoint() {
-    return "http://" + Net.LOOPBACK + ":" + wireMock.port();
-  }
-
-  /**
-   * DynamoDB Local itself, bypassing WireMock (calls to it are not counted).
-   *
-   * @return {@code http://127.0.0.1:<port>}
-   */
-  public String dynamoDbEndpoint() {
-    return "http://" + Net.LOOPBACK + ":" + dynamoDbPort;
-  }
-
-  /**
-   * The region the stubs pretend to be in.
-   *
-   * @return {@code us-east-1}
-   */
-  public Region region() {
-    return Region.US_EAST_1;
-  }
-
-  /**
-   * Fixed dummy credentials (the same as the failsafe environment's) for SDK clients in tests.
-   *
-   * @return a static credentials provider
-   */
-  public AwsCredentialsProvider credentialsProvider() {
-    return CREDENTIALS;
-  }
-
-  // ---- DynamoDB -------------------------------------------------------------------------------
-
-  /**
-   * The connections table name of a realm.
-   *
-   * @param realm realm name
-   * @return {@code lava.<realm>.connections}
-   */
-  public static String connectionsTable(String realm) {
-    return "lava." + Objects.requireNonNull(realm, "realm") + ".connections";
-  }
-
-  /**
-   * Creates a realm's connections table, {@link #connectionsTable(String)}, unless it exists.
-   *
-   * @param realm realm name
-   * @return the table name
-   */
-  public String createConnectionsTable(String realm) {
-    String table = connectionsTable(realm);
-    createTable(table);
-    return table;
-  }
-
-  /**
-   * Creates an on-demand table with string hash key {@value #CONN_ID}, unless it exists, and waits
-   * until it is active.
-   *
-   * @param name table name
-   */
-  public void createTable(String name) {
-    try {
-      dynamoDb.createTable(request -> request
-          .tableName(name)
-          .attributeDefinitions(AttributeDefinition.builder()
-              .attributeName(CONN_ID).attributeType(ScalarAttributeType.S).build())
-          .keySchema(KeySchemaElement.builder().attributeName(CONN_ID).keyType(KeyType.HASH).build())
-          .billingMode(BillingMode.PAY_PER_REQUEST));
-    } catch (ResourceInUseException e) {
-      // Exists already.
+    /**
+     * Starts DynamoDB Local and the WireMock endpoint, each on a free loopback port.
+     *
+     * @return the running endpoints; close them to stop them
+     * @throws IllegalStateException if either server fails to start
+     */
+    public static LocalAws start() {
+        int dynamoDbPort = Net.freePort();
+        DynamoDbLocalServer dynamoDbLocal = DynamoDbLocalServer.start(dynamoDbPort);
+        WireMockServer wireMock = new WireMockServer(wireMockConfig()
+                .bindAddress(Net.LOOPBACK)
+                .dynamicPort()
+                .gzipDisabled(true)
+                .usingFilesUnderClasspath("io/lava/jdbc/testing/no-wiremock-files"));
+        try {
+            wireMock.start();
+            wireMock.stubFor(post(anyUrl())
+                    .withHeader("X-Amz-Target", matching(DYNAMODB_TARGET_PREFIX.replace(".", "\\.") + ".+"))
+                    .atPriority(AwsJsonStubs.SPECIFIC)
+                    .willReturn(aResponse().proxiedFrom("http://" + Net.LOOPBACK + ":" + dynamoDbPort)));
+            AwsJsonStubs.parameterFallbacks().forEach(wireMock::stubFor);
+            AwsJsonStubs.secretFallbacks().forEach(wireMock::stubFor);
+            return new LocalAws(dynamoDbLocal, dynamoDbPort, wireMock);
+        } catch (RuntimeException e) {
+            wireMock.stop();
+            dynamoDbLocal.stop();
+            throw e;
+        }
     }
-    Instant deadline = Instant.now().plus(TABLE_TIMEOUT);
-    while (dynamoDb.describeTable(request -> request.tableName(name)).table().tableStatus() != TableStatus.ACTIVE) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("table " + name + " is not active after " + TABLE_TIMEOUT);
-      }
-      sleep(Duration.ofMillis(50));
+
+    /**
+     * The single endpoint for DynamoDB, SSM and Secrets Manager (the WireMock server).
+     *
+     * @return {@code http://127.0.0.1:<port>}
+     */
+    public String endpoint() {
+        return "http://" + Net.LOOPBACK + ":" + wireMock.port();
     }
-  }
 
-  /**
-   * Writes an item, replacing any item with the same key. Values map to DynamoDB types: String to
-   * S, Number to N, Boolean to BOOL, byte[] to B, Map to M, List to L, AttributeValue as is; null
-   * values are left out.
-   *
-   * @param table table name
-   * @param item attribute names and values; must contain {@value #CONN_ID}
-   * @throws IllegalArgumentException for a value of another type
-   */
-  public void putRecord(String table, Map<String, Object> item) {
-    dynamoDb.putItem(request -> request.tableName(table).item(toItem(item)));
-  }
-
-  /**
-   * Deletes an item by key; no error if it does not exist.
-   *
-   * @param table table name
-   * @param connId the item's {@value #CONN_ID}
-   */
-  public void deleteRecord(String table, String connId) {
-    dynamoDb.deleteItem(request -> request.tableName(table)
-        .key(Map.of(CONN_ID, AttributeValue.fromS(connId))));
-  }
-
-  private static Map<String, AttributeValue> toItem(Map<String, Object> item) {
-    Map<String, AttributeValue> attributes = new LinkedHashMap<>();
-    item.forEach((name, value) -> {
-      if (value != null) {
-        attributes.put(name, toAttribute(name, value));
-      }
-    });
-    return attributes;
-  }
-
-  private static AttributeValue toAttribute(String name, Object value) {
-    if (value instanceof AttributeValue) {
-      return (AttributeValue) value;
-    } else if (value instanceof String) {
-      return AttributeValue.fromS((String) value);
-    } else if (value instanceof BigDecimal) {
-      return AttributeValue.fromN(((BigDecimal) value).toPlainString());
-    } else if (value instanceof Number) {
-      return AttributeValue.fromN(value.toString());
-    } else if (value instanceof Boolean) {
-      return AttributeValue.fromBool((Boolean) value);
-    } else if (value instanceof byte[]) {
-      return AttributeValue.fromB(SdkBytes.fromByteArray((byte[]) value));
-    } else if (value instanceof Map) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      ((Map<?, ?>) value).forEach((key, inner) -> map.put(String.valueOf(key), inner));
-      return AttributeValue.fromM(toItem(map));
-    } else if (value instanceof List) {
-      List<AttributeValue> list = new ArrayList<>();
-      for (Object inner : (List<?>) value) {
-        list.add(inner == null ? AttributeValue.fromNul(true) : toAttribute(name, inner));
-      }
-      return AttributeValue.fromL(list);
+    /**
+     * DynamoDB Local itself, bypassing WireMock (calls to it are not counted).
+     *
+     * @return {@code http://127.0.0.1:<port>}
+     */
+    public String dynamoDbEndpoint() {
+        return "http://" + Net.LOOPBACK + ":" + dynamoDbPort;
     }
-    throw new IllegalArgumentException("attribute " + name + ": unsupported type " + value.getClass().getName());
-  }
 
-  // ---- SSM and Secrets Manager ----------------------------------------------------------------
-
-  /**
-   * Serves a SecureString parameter to signed {@code GetParameter} calls with
-   * {@code WithDecryption=true}; replaces any earlier value or error for the name.
-   *
-   * {@code value} is registered with {@link SecretLeakGuard} as a secret.
-   *
-   * @param name parameter name, e.g. {@code /lava/dev/db-password}
-   * @param value decrypted value
-   */
-  public void putParameter(String name, String value) {
-    SecretLeakGuard.secret(Objects.requireNonNull(value, "value"));
-    replaceStub("ssm:" + name, AwsJsonStubs.parameter(name, value));
-  }
-
-  /**
-   * Makes {@code GetParameter} of one name fail with an AWS error; replaces any value for the name.
-   *
-   * @param name parameter name
-   * @param status HTTP status, e.g. 400
-   * @param type error code sent as {@code __type}, e.g. {@code AccessDeniedException}
-   * @param message error message
-   */
-  public void failParameter(String name, int status, String type, String message) {
-    replaceStub("ssm:" + name, AwsJsonStubs.parameterError(name, status, type, message));
-  }
-
-  /**
-   * Serves a string secret to signed {@code GetSecretValue} calls; replaces any earlier value or
-   * error for the id. The whole string, and its {@code password} when it is a JSON object that has
-   * one, are registered with {@link SecretLeakGuard} as secrets.
-   *
-   * @param id the {@code SecretId} clients send (name or ARN)
-   * @param secretString the secret
-   */
-  public void putSecret(String id, String secretString) {
-    SecretLeakGuard.secret(Objects.requireNonNull(secretString, "secretString"));
-    try {
-      JsonNode json = JsonNode.parser().parse(secretString);
-      if (json.isObject() && json.field("password").filter(JsonNode::isString).isPresent()) {
-        SecretLeakGuard.secret(json.field("password").get().asString());
-      }
-    } catch (RuntimeException notJson) {
-      // a malformed secret is a test case of its own; the whole string is registered
+    /**
+     * The region the stubs pretend to be in.
+     *
+     * @return {@code us-east-1}
+     */
+    public Region region() {
+        return Region.US_EAST_1;
     }
-    replaceStub("secret:" + id, AwsJsonStubs.secret(id, secretString, null));
-  }
 
-  /**
-   * Serves a binary secret ({@code SecretBinary}) to signed {@code GetSecretValue} calls; replaces
-   * any earlier value or error for the id.
-   *
-   * @param id the {@code SecretId} clients send (name or ARN)
-   * @param bytes the secret
-   */
-  public void putBinarySecret(String id, byte[] bytes) {
-    replaceStub("secret:" + id, AwsJsonStubs.secret(id, null, Objects.requireNonNull(bytes, "bytes")));
-  }
-
-  /**
-   * Makes {@code GetSecretValue} of one id fail with an AWS error; replaces any value for the id.
-   *
-   * @param id secret id
-   * @param status HTTP status, e.g. 400
-   * @param type error code sent as {@code __type}, e.g. {@code AccessDeniedException}
-   * @param message error message
-   */
-  public void failSecret(String id, int status, String type, String message) {
-    replaceStub("secret:" + id, AwsJsonStubs.secretError(id, status, type, message));
-  }
-
-  private synchronized void replaceStub(String key, MappingBuilder stub) {
-    UUID previous = stubs.put(key, wireMock.stubFor(stub).getId());
-    if (previous != null) {
-      wireMock.removeStub(previous);
+    /**
+     * Fixed dummy credentials (the same as the failsafe environment's) for SDK clients in tests.
+     *
+     * @return a static credentials provider
+     */
+    public AwsCredentialsProvider credentialsProvider() {
+        return CREDENTIALS;
     }
-  }
 
-  // ---- call counts ----------------------------------------------------------------------------
+    // ---- DynamoDB -------------------------------------------------------------------------------
 
-  /**
-   * Counts the requests received by {@link #endpoint()} since start or {@link #resetCalls()}.
-   *
-   * @param target an {@code X-Amz-Target} value, e.g. {@code DynamoDB_20120810.GetItem},
-   *     {@code AmazonSSM.GetParameter} or {@code secretsmanager.GetSecretValue}
-   * @return how many requests carried that target, whatever their outcome
-   */
-  public int calls(String target) {
-    return wireMock.findAll(RequestPatternBuilder.allRequests().withHeader("X-Amz-Target", equalTo(target))).size();
-  }
-
-  /**
-   * Counts the requests received so far for one operation that were signed with one access key id.
-   *
-   * @param target the {@code X-Amz-Target} header value
-   * @param accessKeyId the access key id in the SigV4 {@code Authorization} header's {@code Credential=}
-   * @return the number of matching requests
-   */
-  public int callsSignedBy(String target, String accessKeyId) {
-    return wireMock.findAll(RequestPatternBuilder.allRequests()
-        .withHeader("X-Amz-Target", equalTo(target))
-        .withHeader("Authorization", matching(".*Credential=" + java.util.regex.Pattern.quote(accessKeyId) + "/.*")))
-        .size();
-  }
-
-  /** Forgets all requests received so far; stubs and data stay. */
-  public void resetCalls() {
-    wireMock.resetRequests();
-  }
-
-  /** Stops WireMock and DynamoDB Local. Idempotent. */
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    /**
+     * The connections table name of a realm.
+     *
+     * @param realm realm name
+     * @return {@code lava.<realm>.connections}
+     */
+    public static String connectionsTable(String realm) {
+        return "lava." + Objects.requireNonNull(realm, "realm") + ".connections";
     }
-    try {
-      dynamoDb.close();
-      wireMock.stop();
-    } finally {
-      dynamoDbLocal.stop();
-    }
-  }
 
-  @Override
-  public String toString() {
-    return "LocalAws[endpoint " + endpoint() + ", DynamoDB Local " + dynamoDbEndpoint() + "]";
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    /**
+     * Creates a realm's connections table, {@link #connectionsTable(String)}, unless it exists.
+     *
+     * @param realm realm name
+     * @return the table name
+     */
+    public String createConnectionsTable(String realm) {
+        String table = connectionsTable(realm);
+        createTable(table);
+        return table;
     }
-  }
+
+    /**
+     * Creates an on-demand table with string hash key {@value #CONN_ID}, unless it exists, and waits
+     * until it is active.
+     *
+     * @param name table name
+     */
+    public void createTable(String name) {
+        try {
+            dynamoDb.createTable(request -> request
+                    .tableName(name)
+                    .attributeDefinitions(AttributeDefinition.builder()
+                            .attributeName(CONN_ID).attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(CONN_ID).keyType(KeyType.HASH).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException e) {
+            // Exists already.
+        }
+        Instant deadline = Instant.now().plus(TABLE_TIMEOUT);
+        while (dynamoDb.describeTable(request -> request.tableName(name)).table().tableStatus() != TableStatus.ACTIVE) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("table " + name + " is not active after " + TABLE_TIMEOUT);
+            }
+            sleep(Duration.ofMillis(50));
+        }
+    }
+
+    /**
+     * Writes an item, replacing any item with the same key. Values map to DynamoDB types: String to
+     * S, Number to N, Boolean to BOOL, byte[] to B, Map to M, List to L, AttributeValue as is; null
+     * values are left out.
+     *
+     * @param table table name
+     * @param item attribute names and values; must contain {@value #CONN_ID}
+     * @throws IllegalArgumentException for a value of another type
+     */
+    public void putRecord(String table, Map<String, Object> item) {
+        dynamoDb.putItem(request -> request.tableName(table).item(toItem(item)));
+    }
+
+    /**
+     * Deletes an item by key; no error if it does not exist.
+     *
+     * @param table table name
+     * @param connId the item's {@value #CONN_ID}
+     */
+    public void deleteRecord(String table, String connId) {
+        dynamoDb.deleteItem(request -> request.tableName(table)
+                .key(Map.of(CONN_ID, AttributeValue.fromS(connId))));
+    }
+
+    private static Map<String, AttributeValue> toItem(Map<String, Object> item) {
+        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+        item.forEach((name, value) -> {
+            if (value != null) {
+                attributes.put(name, toAttribute(name, value));
+            }
+        });
+        return attributes;
+    }
+
+    private static AttributeValue toAttribute(String name, Object value) {
+        if (value instanceof AttributeValue) {
+            return (AttributeValue) value;
+        } else if (value instanceof String) {
+            return AttributeValue.fromS((String) value);
+        } else if (value instanceof BigDecimal) {
+            return AttributeValue.fromN(((BigDecimal) value).toPlainString());
+        } else if (value instanceof Number) {
+            return AttributeValue.fromN(value.toString());
+        } else if (value instanceof Boolean) {
+            return AttributeValue.fromBool((Boolean) value);
+        } else if (value instanceof byte[]) {
+            return AttributeValue.fromB(SdkBytes.fromByteArray((byte[]) value));
+        } else if (value instanceof Map) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((key, inner) -> map.put(String.valueOf(key), inner));
+            return AttributeValue.fromM(toItem(map));
+        } else if (value instanceof List) {
+            List<AttributeValue> list = new ArrayList<>();
+            for (Object inner : (List<?>) value) {
+                list.add(inner == null ? AttributeValue.fromNul(true) : toAttribute(name, inner));
+            }
+            return AttributeValue.fromL(list);
+        }
+        throw new IllegalArgumentException("attribute " + name + ": unsupported type " + value.getClass().getName());
+    }
+
+    // ---- SSM and Secrets Manager ----------------------------------------------------------------
+
+    /**
+     * Serves a SecureString parameter to signed {@code GetParameter} calls with
+     * {@code WithDecryption=true}; replaces any earlier value or error for the name.
+     *
+     * {@code value} is registered with {@link SecretLeakGuard} as a secret.
+     *
+     * @param name parameter name, e.g. {@code /lava/dev/db-password}
+     * @param value decrypted value
+     */
+    public void putParameter(String name, String value) {
+        SecretLeakGuard.secret(Objects.requireNonNull(value, "value"));
+        replaceStub("ssm:" + name, AwsJsonStubs.parameter(name, value));
+    }
+
+    /**
+     * Makes {@code GetParameter} of one name fail with an AWS error; replaces any value for the name.
+     *
+     * @param name parameter name
+     * @param status HTTP status, e.g. 400
+     * @param type error code sent as {@code __type}, e.g. {@code AccessDeniedException}
+     * @param message error message
+     */
+    public void failParameter(String name, int status, String type, String message) {
+        replaceStub("ssm:" + name, AwsJsonStubs.parameterError(name, status, type, message));
+    }
+
+    /**
+     * Serves a string secret to signed {@code GetSecretValue} calls; replaces any earlier value or
+     * error for the id. The whole string, and its {@code password} when it is a JSON object that has
+     * one, are registered with {@link SecretLeakGuard} as secrets.
+     *
+     * @param id the {@code SecretId} clients send (name or ARN)
+     * @param secretString the secret
+     */
+    public void putSecret(String id, String secretString) {
+        SecretLeakGuard.secret(Objects.requireNonNull(secretString, "secretString"));
+        try {
+            JsonNode json = JsonNode.parser().parse(secretString);
+            if (json.isObject() && json.field("password").filter(JsonNode::isString).isPresent()) {
+                SecretLeakGuard.secret(json.field("password").get().asString());
+            }
+        } catch (RuntimeException notJson) {
+            // a malformed secret is a test case of its own; the whole string is registered
+        }
+        replaceStub("secret:" + id, AwsJsonStubs.secret(id, secretString, null));
+    }
+
+    /**
+     * Serves a binary secret ({@code SecretBinary}) to signed {@code GetSecretValue} calls; replaces
+     * any earlier value or error for the id.
+     *
+     * @param id the {@code SecretId} clients send (name or ARN)
+     * @param bytes the secret
+     */
+    public void putBinarySecret(String id, byte[] bytes) {
+        replaceStub("secret:" + id, AwsJsonStubs.secret(id, null, Objects.requireNonNull(bytes, "bytes")));
+    }
+
+    /**
+     * Makes {@code GetSecretValue} of one id fail with an AWS error; replaces any value for the id.
+     *
+     * @param id secret id
+     * @param status HTTP status, e.g. 400
+     * @param type error code sent as {@code __type}, e.g. {@code AccessDeniedException}
+     * @param message error message
+     */
+    public void failSecret(String id, int status, String type, String message) {
+        replaceStub("secret:" + id, AwsJsonStubs.secretError(id, status, type, message));
+    }
+
+    private synchronized void replaceStub(String key, MappingBuilder stub) {
+        UUID previous = stubs.put(key, wireMock.stubFor(stub).getId());
+        if (previous != null) {
+            wireMock.removeStub(previous);
+        }
+    }
+
+    // ---- call counts ----------------------------------------------------------------------------
+
+    /**
+     * Counts the requests received by {@link #endpoint()} since start or {@link #resetCalls()}.
+     *
+     * @param target an {@code X-Amz-Target} value, e.g. {@code DynamoDB_20120810.GetItem},
+     *     {@code AmazonSSM.GetParameter} or {@code secretsmanager.GetSecretValue}
+     * @return how many requests carried that target, whatever their outcome
+     */
+    public int calls(String target) {
+        return wireMock.findAll(RequestPatternBuilder.allRequests().withHeader("X-Amz-Target", equalTo(target))).size();
+    }
+
+    /**
+     * Counts the requests received so far for one operation that were signed with one access key id.
+     *
+     * @param target the {@code X-Amz-Target} header value
+     * @param accessKeyId the access key id in the SigV4 {@code Authorization} header's {@code Credential=}
+     * @return the number of matching requests
+     */
+    public int callsSignedBy(String target, String accessKeyId) {
+        return wireMock.findAll(RequestPatternBuilder.allRequests()
+                .withHeader("X-Amz-Target", equalTo(target))
+                .withHeader("Authorization",
+                        matching(".*Credential=" + java.util.regex.Pattern.quote(accessKeyId) + "/.*")))
+                .size();
+    }
+
+    /** Forgets all requests received so far; stubs and data stay. */
+    public void resetCalls() {
+        wireMock.resetRequests();
+    }
+
+    /** Stops WireMock and DynamoDB Local. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            dynamoDb.close();
+            wireMock.stop();
+        } finally {
+            dynamoDbLocal.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAws[endpoint " + endpoint() + ", DynamoDB Local " + dynamoDbEndpoint() + "]";
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

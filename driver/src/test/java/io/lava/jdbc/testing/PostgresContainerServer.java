@@ -27,96 +27,98 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class PostgresContainerServer implements PostgresServer {
 
-  static final String IMAGE = "postgres:15-alpine";
+    static final String IMAGE = "postgres:15-alpine";
 
-  private static final String STAGING = "/lava-pg-init";
-  private static final int FILE_MODE = 0644;
-  private static final int SCRIPT_MODE = 0755;
-  private static final int LOG_TAIL_LINES = 40;
+    private static final String STAGING = "/lava-pg-init";
+    private static final int FILE_MODE = 0644;
+    private static final int SCRIPT_MODE = 0755;
+    private static final int LOG_TAIL_LINES = 40;
 
-  private final PostgreSQLContainer<?> container;
-  private final AtomicBoolean stopped = new AtomicBoolean();
+    private final PostgreSQLContainer<?> container;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private PostgresContainerServer(PostgreSQLContainer<?> container) {
-    this.container = container;
-  }
-
-  /** Whether Testcontainers can reach a Docker engine. */
-  static boolean dockerAvailable() {
-    return DockerClientFactory.instance().isDockerAvailable();
-  }
-
-  /** Starts a container whose superuser is {@code adminUser}; blocks until it accepts connections. */
-  static PostgresContainerServer start(PostgresSettings settings, String adminUser, String adminPassword) {
-    PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse(IMAGE));
-    container.withUsername(adminUser);
-    container.withPassword(adminPassword);
-    container.withDatabaseName("postgres");
-    container.withCopyToContainer(Transferable.of(settings.configText(), FILE_MODE), STAGING + "/postgresql.conf");
-    container.withCopyToContainer(Transferable.of(settings.hbaText(""), FILE_MODE), STAGING + "/pg_hba.conf");
-    for (Map.Entry<String, byte[]> file : settings.files().entrySet()) {
-      container.withCopyToContainer(Transferable.of(file.getValue(), FILE_MODE), STAGING + "/files/" + file.getKey());
+    private PostgresContainerServer(PostgreSQLContainer<?> container) {
+        this.container = container;
     }
-    container.withCopyToContainer(Transferable.of(initScript(settings.defaultHba()), SCRIPT_MODE),
-        "/docker-entrypoint-initdb.d/00-lava-harness.sh");
-    try {
-      container.start();
-    } catch (RuntimeException e) {
-      String log = logTail(container);
-      container.stop();
-      throw new IllegalStateException("PostgreSQL container " + IMAGE + " did not start; end of its log:\n" + log, e);
+
+    /** Whether Testcontainers can reach a Docker engine. */
+    static boolean dockerAvailable() {
+        return DockerClientFactory.instance().isDockerAvailable();
     }
-    return new PostgresContainerServer(container);
-  }
 
-  private static String initScript(boolean keepDefaultHba) {
-    return "#!/bin/sh\n"
-        + "# lava test harness: settings applied after initdb, before the final server start.\n"
-        + "set -eu\n"
-        + "src=" + STAGING + "\n"
-        + "# Data-directory files (TLS key and certificate...): owned by the server's OS user, mode 0600.\n"
-        + "if [ -d \"$src/files\" ]; then\n"
-        + "  for f in \"$src\"/files/*; do\n"
-        + "    dst=\"$PGDATA/$(basename \"$f\")\"\n"
-        + "    cp \"$f\" \"$dst\"\n"
-        + "    if [ \"$(id -u)\" = 0 ]; then chown postgres:postgres \"$dst\"; fi\n"
-        + "    chmod 0600 \"$dst\"\n"
-        + "  done\n"
-        + "fi\n"
-        + "cat \"$src/postgresql.conf\" >> \"$PGDATA/postgresql.conf\"\n"
-        + "cat \"$src/pg_hba.conf\"" + (keepDefaultHba ? " \"$PGDATA/pg_hba.conf\"" : "")
-        + " > \"$PGDATA/pg_hba.conf.lava\"\n"
-        + "mv \"$PGDATA/pg_hba.conf.lava\" \"$PGDATA/pg_hba.conf\"\n";
-  }
-
-  private static String logTail(PostgreSQLContainer<?> container) {
-    try {
-      List<String> lines = container.getLogs().lines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    } catch (RuntimeException e) {
-      return "(no container log: " + e.getMessage() + ")";
+    /** Starts a container whose superuser is {@code adminUser}; blocks until it accepts connections. */
+    static PostgresContainerServer start(PostgresSettings settings, String adminUser, String adminPassword) {
+        PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse(IMAGE));
+        container.withUsername(adminUser);
+        container.withPassword(adminPassword);
+        container.withDatabaseName("postgres");
+        container.withCopyToContainer(Transferable.of(settings.configText(), FILE_MODE), STAGING + "/postgresql.conf");
+        container.withCopyToContainer(Transferable.of(settings.hbaText(""), FILE_MODE), STAGING + "/pg_hba.conf");
+        for (Map.Entry<String, byte[]> file : settings.files().entrySet()) {
+            container.withCopyToContainer(Transferable.of(file.getValue(), FILE_MODE),
+                    STAGING + "/files/" + file.getKey());
+        }
+        container.withCopyToContainer(Transferable.of(initScript(settings.defaultHba()), SCRIPT_MODE),
+                "/docker-entrypoint-initdb.d/00-lava-harness.sh");
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            String log = logTail(container);
+            container.stop();
+            throw new IllegalStateException(
+                    "PostgreSQL container " + IMAGE + " did not start; end of its log:\n" + log, e);
+        }
+        return new PostgresContainerServer(container);
     }
-  }
 
-  @Override
-  public String host() {
-    return container.getHost();
-  }
-
-  @Override
-  public int port() {
-    return container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT);
-  }
-
-  @Override
-  public void stop() {
-    if (stopped.compareAndSet(false, true)) {
-      container.stop();
+    private static String initScript(boolean keepDefaultHba) {
+        return "#!/bin/sh\n"
+                + "# lava test harness: settings applied after initdb, before the final server start.\n"
+                + "set -eu\n"
+                + "src=" + STAGING + "\n"
+                + "# Data-directory files (TLS key and certificate...): owned by the server's OS user, mode 0600.\n"
+                + "if [ -d \"$src/files\" ]; then\n"
+                + "  for f in \"$src\"/files/*; do\n"
+                + "    dst=\"$PGDATA/$(basename \"$f\")\"\n"
+                + "    cp \"$f\" \"$dst\"\n"
+                + "    if [ \"$(id -u)\" = 0 ]; then chown postgres:postgres \"$dst\"; fi\n"
+                + "    chmod 0600 \"$dst\"\n"
+                + "  done\n"
+                + "fi\n"
+                + "cat \"$src/postgresql.conf\" >> \"$PGDATA/postgresql.conf\"\n"
+                + "cat \"$src/pg_hba.conf\"" + (keepDefaultHba ? " \"$PGDATA/pg_hba.conf\"" : "")
+                + " > \"$PGDATA/pg_hba.conf.lava\"\n"
+                + "mv \"$PGDATA/pg_hba.conf.lava\" \"$PGDATA/pg_hba.conf\"\n";
     }
-  }
 
-  @Override
-  public String toString() {
-    return "PostgreSQL container " + IMAGE + " at " + host() + ":" + port();
-  }
+    private static String logTail(PostgreSQLContainer<?> container) {
+        try {
+            List<String> lines = container.getLogs().lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (RuntimeException e) {
+            return "(no container log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public String host() {
+        return container.getHost();
+    }
+
+    @Override
+    public int port() {
+        return container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT);
+    }
+
+    @Override
+    public void stop() {
+        if (stopped.compareAndSet(false, true)) {
+            container.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQL container " + IMAGE + " at " + host() + ":" + port();
+    }
 }

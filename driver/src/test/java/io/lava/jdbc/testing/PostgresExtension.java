@@ -19,30 +19,30 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class PostgresExtension implements ParameterResolver {
 
-  /** Creates the extension; JUnit does this for {@code @ExtendWith}. */
-  public PostgresExtension() {}
+    /** Creates the extension; JUnit does this for {@code @ExtendWith}. */
+    public PostgresExtension() {}
 
-  /**
-   * Supports parameters of type {@link LocalPostgres}.
-   *
-   * @param parameterContext the parameter to resolve
-   * @param extensionContext the current extension context
-   * @return whether the parameter is a {@link LocalPostgres}
-   */
-  @Override
-  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    return parameterContext.getParameter().getType() == LocalPostgres.class;
-  }
+    /**
+     * Supports parameters of type {@link LocalPostgres}.
+     *
+     * @param parameterContext the parameter to resolve
+     * @param extensionContext the current extension context
+     * @return whether the parameter is a {@link LocalPostgres}
+     */
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == LocalPostgres.class;
+    }
 
-  /**
-   * Returns the JVM-wide server, starting it on first use.
-   *
-   * @param parameterContext the parameter to resolve
-   * @param extensionContext the current extension context
-   * @return the shared {@link LocalPostgres}
-   */
-  @Override
-  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    return JvmScopedResource.getOrStart(extensionContext, LocalPostgres.class, LocalPostgres::start);
-  }
+    /**
+     * Returns the JVM-wide server, starting it on first use.
+     *
+     * @param parameterContext the parameter to resolve
+     * @param extensionContext the current extension context
+     * @return the shared {@link LocalPostgres}
+     */
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return JvmScopedResource.getOrStart(extensionContext, LocalPostgres.class, LocalPostgres::start);
+    }
 }
