@@ -265,13 +265,13 @@ public final class LocalAws implements AutoCloseable {
      * Serves a SecureString parameter to signed {@code GetParameter} calls with
      * {@code WithDecryption=true}; replaces any earlier value or error for the name.
      *
-     * {@code value} is registered with {@link SecretLeakGuard} as a secret.
+     * {@code value} is registered in {@link TestSecrets}.
      *
      * @param name parameter name, e.g. {@code /lava/dev/db-password}
      * @param value decrypted value
      */
     public void putParameter(String name, String value) {
-        SecretLeakGuard.secret(Objects.requireNonNull(value, "value"));
+        TestSecrets.register(Objects.requireNonNull(value, "value"));
         replaceStub("ssm:" + name, AwsJsonStubs.parameter(name, value));
     }
 
@@ -290,17 +290,17 @@ public final class LocalAws implements AutoCloseable {
     /**
      * Serves a string secret to signed {@code GetSecretValue} calls; replaces any earlier value or
      * error for the id. The whole string, and its {@code password} when it is a JSON object that has
-     * one, are registered with {@link SecretLeakGuard} as secrets.
+     * one, are registered in {@link TestSecrets}.
      *
      * @param id the {@code SecretId} clients send (name or ARN)
      * @param secretString the secret
      */
     public void putSecret(String id, String secretString) {
-        SecretLeakGuard.secret(Objects.requireNonNull(secretString, "secretString"));
+        TestSecrets.register(Objects.requireNonNull(secretString, "secretString"));
         try {
             JsonNode json = JsonNode.parser().parse(secretString);
             if (json.isObject() && json.field("password").filter(JsonNode::isString).isPresent()) {
-                SecretLeakGuard.secret(json.field("password").get().asString());
+                TestSecrets.register(json.field("password").get().asString());
             }
         } catch (RuntimeException notJson) {
             // a malformed secret is a test case of its own; the whole string is registered

@@ -237,7 +237,7 @@ public final class LocalPostgres implements AutoCloseable {
     public void setPassword(String role, String password) throws SQLException {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(password, "password");
-        SecretLeakGuard.secret(password);
+        TestSecrets.register(password);
         try (Connection connection = adminConnection()) {
             executeFormatted(connection, "ALTER ROLE %I WITH PASSWORD %L", role, password);
         }
@@ -317,7 +317,7 @@ public final class LocalPostgres implements AutoCloseable {
     private void upsertLoginRole(String name, String password, boolean tlsOnly) throws SQLException {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(password, "password");
-        SecretLeakGuard.secret(password);
+        TestSecrets.register(password);
         try (Connection connection = adminConnection()) {
             if (!exists(connection, "select 1 from pg_catalog.pg_roles where rolname = ?", name)) {
                 try {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Captures every java.util.logging line of the driver and of pgjdbc at FINEST for the whole test JVM, and fails a test
  * class whose tests (or any before it) let a registered secret — a password, token or secret JSON used in a test —
- * reach a log line. The harness registers every password it gives a role ({@link LocalPostgres}) and every SSM
- * value and secret it serves ({@link LocalAws}); tests register any other secret they use (a password typed into a
+ * reach a log line. The secrets are those in {@link TestSecrets}: the harness registers every password it gives a
+ * role and every SSM value and secret it serves; tests register any other secret they use (a password typed into a
  * tool, a token) with {@link #secret(String)}.
  *
  * <p>pgjdbc's FINEST protocol trace ({@code FE=> Parse/Bind(...)}, {@code <=BE ...}) is left out: it shows the SQL
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class SecretLeakGuard implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> LINES = new ArrayList<>();
-    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     /** Held so that java.util.logging cannot collect the configured loggers (it keeps loggers weakly). */
     private static final List<Logger> LOGGERS =
             List.of(Logger.getLogger("io.lava.jdbc"), Logger.getLogger("org.postgresql"));
@@ -69,17 +67,13 @@ public final class SecretLeakGuard implements BeforeAllCallback, AfterAllCallbac
     public SecretLeakGuard() {}
 
     /**
-     * Registers a value that must never appear in a log line; a {@code null} or blank value, which no
-     * search could tell apart from any line, is ignored.
+     * Registers a value that must never appear in a log line ({@link TestSecrets#register(String)}).
      *
      * @param value a password, token or secret JSON used by a test
      * @return {@code value}, for inline use
      */
     public static String secret(String value) {
-        if (value != null && !value.isBlank()) {
-            SECRETS.add(value);
-        }
-        return value;
+        return TestSecrets.register(value);
     }
 
     /** @return a copy of every captured line so far */
@@ -96,7 +90,7 @@ public final class SecretLeakGuard implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void afterAll(ExtensionContext context) {
-        check(lines(), SECRETS);
+        check(lines(), TestSecrets.all());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.lava.jdbc.examples.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,5 +29,8 @@ class QuickstartIT {
                 .contains("connection class org.postgresql.jdbc.PgConnection")
                 .contains("AWS calls in all: DynamoDB GetItem 1, SSM GetParameter 1")
                 .endsWith("done: everything was local and has been stopped." + System.lineSeparator());
+        // the driver's FINE lines are printed: the demo's password must not be among them
+        assertThat(TestSecrets.all()).isNotEmpty()
+                .allSatisfy(secret -> assertThat(printed).doesNotContain(secret));
     }
 }

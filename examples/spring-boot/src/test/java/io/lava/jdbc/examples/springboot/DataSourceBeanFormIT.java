@@ -8,6 +8,7 @@ import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
+import io.lava.jdbc.testing.SecretLeakGuard;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Form 2, profile {@code lava-bean}: a {@link LavaPgDataSource} bean bound from {@code lava.datasource.*}, pooled. */
-@ExtendWith({PostgresExtension.class, AwsExtension.class})
+@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 @SpringBootTest
 @ActiveProfiles("lava-bean")
 class DataSourceBeanFormIT {

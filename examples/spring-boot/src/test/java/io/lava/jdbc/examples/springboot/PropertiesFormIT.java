@@ -7,6 +7,7 @@ import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
+import io.lava.jdbc.testing.SecretLeakGuard;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Form 1, {@code application.properties} as shipped: {@code spring.datasource.url=jdbc:lava-pg:...}. The test only
  * says which realm and conn_id to use and where the harness's AWS endpoint is.
  */
-@ExtendWith({PostgresExtension.class, AwsExtension.class})
+@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 @SpringBootTest
 class PropertiesFormIT {
     private static final String REALM = "bootprops";
