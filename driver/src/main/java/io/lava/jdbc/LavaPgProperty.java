@@ -1,7 +1,10 @@
 package io.lava.jdbc;
 
 import java.sql.DriverPropertyInfo;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The connection properties that belong to the lava-pg driver itself.
@@ -102,6 +105,9 @@ public enum LavaPgProperty {
             "seconds an RDS IAM token is reused (1-870; tokens are valid for 900); refreshed in the background "
                     + "after three quarters of it");
 
+    /** Every property by name; {@link #forName} runs for each property of each connect. */
+    private static final Map<String, LavaPgProperty> BY_NAME = byName();
+
     private final String name;
     private final String defaultValue;
     private final String description;
@@ -138,6 +144,10 @@ public enum LavaPgProperty {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
+    private static Map<String, LavaPgProperty> byName() {
+        return Stream.of(values()).collect(Collectors.toUnmodifiableMap(p -> p.name, p -> p));
+    }
+
     /**
      * Finds the property with the given name.
      *
@@ -145,12 +155,7 @@ public enum LavaPgProperty {
      * @return the property, or {@code null} when {@code name} is not one of the driver's own properties
      */
     public static LavaPgProperty forName(String name) {
-        for (LavaPgProperty p : values()) {
-            if (p.name.equals(name)) {
-                return p;
-            }
-        }
-        return null;
+        return name == null ? null : BY_NAME.get(name);
     }
 
     /**

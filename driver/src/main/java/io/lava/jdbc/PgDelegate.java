@@ -84,6 +84,9 @@ final class PgDelegate {
      */
     static String applicationName(String realm, String suffix) {
         String name = "lv-" + realm + "-" + suffix;
+        if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_APPLICATION_NAME_BYTES) {
+            return name;
+        }
         int bytes = 0;
         int end = 0;
         while (end < name.length()) {

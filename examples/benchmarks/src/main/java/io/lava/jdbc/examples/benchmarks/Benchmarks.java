@@ -96,7 +96,7 @@ public final class Benchmarks {
                     + "WireMock SSM/Secrets Manager stubs on loopback");
             System.out.println("settings: " + settings.describeJmh(jmhVersion()) + "; rows 1, 3: medians of "
                     + "interleaved pairs, ratio = median of per-pair ratios lava-pg / baseline (95% CI); row 2: JMH "
-                    + "mean +- 99.9% error");
+                    + "mean +- 99.9% error; row 2b: median resolve, ratio = median of resolve / connect (95% CI)");
             System.out.println();
             System.out.print(report.render());
         }

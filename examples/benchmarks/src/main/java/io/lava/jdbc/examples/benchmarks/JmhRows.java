@@ -25,7 +25,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Rows 1 to 3: runs the JMH benchmarks of package {@code io.lava.jdbc} ({@code ResolveBenchmark},
- * {@code WarmConnectBenchmark}, {@code IamConnectBenchmark}, {@code SecretConnectBenchmark}), each in one fork of this
+ * {@code ResolveBetweenConnectsBenchmark}, {@code WarmConnectBenchmark}, {@code IamConnectBenchmark},
+ * {@code SecretConnectBenchmark}), each in one fork of this
  * JDK with a fixed 1 GiB heap, and returns their JMH scores. JMH's own report goes to a log file. A benchmark whose
  * setup failed has no score; its reason is in {@code <Class.method>.failure} next to the fixture. The paired connect
  * benchmarks also leave their pairs there ({@link PairedSamples}).
@@ -35,6 +36,7 @@ final class JmhRows {
     static final List<String> BENCHMARKS = List.of(
             "IamConnectBenchmark.lavaVsAwsWrapper",
             "ResolveBenchmark.warmResolve",
+            "ResolveBetweenConnectsBenchmark.resolveAfterConnect",
             "SecretConnectBenchmark.lavaVsSecretsManagerJdbc",
             "WarmConnectBenchmark.lavaVsPgjdbc",
             "WarmConnectBenchmark.pgjdbcVsPgjdbc");

@@ -102,13 +102,25 @@ public class PairedSamples {
      */
     @TearDown(Level.Trial)
     public void report(BenchmarkParams params) {
+        write(BenchEnv.shortName(params), lava, baseline, size);
+    }
+
+    /**
+     * Writes pairs, one {@code <first nanos> <second nanos>} line each, to {@code <name>.pairs} next to the fixture,
+     * for {@link PairStats#read}.
+     *
+     * @param name the benchmark's short name {@code Class.method}
+     * @param first the first time of each pair (lava-pg's)
+     * @param second the second time of each pair (the baseline's, {@code -1} when skipped)
+     * @param size how many pairs the arrays hold
+     */
+    public static void write(String name, long[] first, long[] second, int size) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            out.append(lava[i]).append(' ').append(baseline[i]).append('\n');
+            out.append(first[i]).append(' ').append(second[i]).append('\n');
         }
         try {
-            Files.writeString(BenchEnv.load().file(BenchEnv.shortName(params) + ".pairs"), out,
-                    StandardCharsets.UTF_8);
+            Files.writeString(BenchEnv.load().file(name + ".pairs"), out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

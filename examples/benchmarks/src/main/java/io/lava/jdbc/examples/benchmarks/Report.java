@@ -49,12 +49,42 @@ final class Report {
                             resolve.micros() + resolve.errorMicros(), 5, "<= 5 us"),
                     note(resolveName));
         }
+        resolveBetweenConnects();
         pair("3a", "IAM connect, open+close (cached token)", "IamConnectBenchmark.lavaVsAwsWrapper", "", WRAPPER,
                 Double.NaN, "-", "wrapperPlugins=iam (no failover/efm), iamRegion; one TLS-only role per driver, "
                         + "password = the token its cache reuses");
         pair("3b", "Secrets Manager connect, open+close (cached secret)",
                 "SecretConnectBenchmark.lavaVsSecretsManagerJdbc", "", SECRETS_MANAGER_JDBC, Double.NaN, "-",
                 "same secret and role; library pointed at the stub by drivers.vpcEndpointUrl/Region");
+    }
+
+    /**
+     * Row 2b: row 2's resolve timed right after each of a series of pgjdbc connects; the ratio is the resolve's share
+     * of the connect before it.
+     */
+    private void resolveBetweenConnects() {
+        String name = "ResolveBetweenConnectsBenchmark.resolveAfterConnect";
+        String measure = "warm resolve between connects (row 2's work, timed right after each connect)";
+        PairStats stats = null;
+        String failure = na(name);
+        if (jmh.containsKey(name)) {
+            try {
+                stats = PairStats.read(notes.resolve(name + ".pairs"));
+            } catch (IOException | RuntimeException e) {
+                failure = "n/a (" + e.getMessage() + ")";
+            }
+        }
+        if (stats == null) {
+            table.add("2b", measure, failure, "-", "-", "-", "");
+            return;
+        }
+        String fork = note(name);
+        table.add("2b", measure, "median " + Cells.micros(stats.lavaMedianNanos() / 1e3, Double.NaN, 1),
+                "pgjdbc connect before it: median " + Cells.millis(stats.baselineMedianNanos()),
+                Cells.ratio(stats.ratio(), stats.ratioLow(), stats.ratioHigh()), "-",
+                stats.pairs() + " connects; ratio = resolve / the connect before it: the share of a warm connect the "
+                        + "driver's own work takes, with CPU caches and JIT as a connect leaves them"
+                        + (fork.isEmpty() ? "" : "; lava-pg: " + fork));
     }
 
     private void pair(String n, String measure, String name, String subject, String baselineLabel, double bound,
