@@ -100,6 +100,7 @@ final class Caches {
 
     /** Empties every cache (tests). */
     static void invalidateAll() {
+        ReusedResolutions.invalidateAll();
         RECORDS.values().forEach(RefreshingCache::invalidateAll);
         PARAMETERS.values().forEach(RefreshingCache::invalidateAll);
         SECRETS.values().forEach(RefreshingCache::invalidateAll);

@@ -22,8 +22,9 @@ import java.util.logging.Logger;
  * <p>Registered with {@link DriverManager} by {@code META-INF/services/java.sql.Driver} and by this class's static
  * initializer. URL grammar: {@link ConnectionRef}; properties: {@link LavaPgProperty} (every other property passes
  * through to pgjdbc). Records, parameter values, secrets and IAM tokens are cached JVM-wide (TTLs: {@code recordTtl}
- * 60 s, {@code parameterTtl} and {@code secretTtl} 300 s, {@code iamTokenTtl} 840 s). Thread-safe; keeps no
- * per-connection state.
+ * 60 s, {@code parameterTtl} and {@code secretTtl} 300 s, {@code iamTokenTtl} 840 s); a connect with the same URL
+ * and properties as an earlier one reuses that connect's resolution while every cached value in it is current
+ * ({@link ReusedResolutions}). Thread-safe; keeps no per-connection state.
  *
  * <p>Errors are {@link SQLException}s whose message names the realm, conn_id and failing step:
  * {@code 08001} (URL, record, AWS source unreachable, invalid record), {@code 28000} (record not enabled, no password,
@@ -49,6 +50,7 @@ public class LavaPgDriver implements Driver {
 
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
     private final UnaryOperator<String> env;
+    private final ReusedResolutions resolutions;
 
     /** Creates a driver that reads the process environment ({@code LAVA_REALM}, {@code LAVA_JOB_ID}, ...). */
     public LavaPgDriver() {
@@ -57,6 +59,20 @@ public class LavaPgDriver implements Driver {
 
     LavaPgDriver(UnaryOperator<String> env) {
         this.env = env;
+        this.resolutions = new ReusedResolutions(env, System::nanoTime);
+    }
+
+    /**
+     * Everything a connect does before pgjdbc runs: parse the URL and properties, then resolve record and credentials
+     * through the caches, or reuse an earlier connect's result while it is current ({@link ReusedResolutions}).
+     *
+     * @param url a {@code jdbc:lava-pg:} URL
+     * @param info the tool's properties, may be {@code null}
+     * @return the parsed request and its resolution
+     * @throws SQLException as {@link #connect}, for the steps before the connect itself
+     */
+    ReusedResolutions.Resolved resolve(String url, Properties info) throws SQLException {
+        return resolutions.resolve(url, info);
     }
 
     /**
@@ -72,10 +88,10 @@ public class LavaPgDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        ConnectionRequest request = ConnectionRequest.of(url, info, env);
-        ConnectionRef ref = request.ref();
-        ConnectionOptions options = request.options();
-        Resolution resolution = Resolver.resolve(ref, options);
+        ReusedResolutions.Resolved resolved = resolve(url, info);
+        ConnectionRef ref = resolved.request().ref();
+        ConnectionOptions options = resolved.request().options();
+        Resolution resolution = resolved.resolution();
         try {
             return PgDelegate.connect(pgjdbc, options, resolution.connection(), env);
         } catch (SQLException refused) {

@@ -48,4 +48,10 @@ public interface LavaPgDriverMXBean {
 
     /** @return connects retried after the server refused the credentials (the cache was refreshed in between) */
     long getAuthRetries();
+
+    /**
+     * @return warm connects that reused the resolution of an earlier connect with the same URL and properties instead
+     *     of reading the caches again (each also counts as a cache hit of every kind it used)
+     */
+    long getResolutionsReused();
 }

@@ -37,6 +37,7 @@ final class Metrics implements LavaPgDriverMXBean {
     private final LongAdder[] awsCalls = adders(Service.values().length);
     private final LongAdder tokenMints = new LongAdder();
     private final LongAdder authRetries = new LongAdder();
+    private final LongAdder reused = new LongAdder();
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -81,6 +82,10 @@ final class Metrics implements LavaPgDriverMXBean {
 
     void authRetried() {
         authRetries.increment();
+    }
+
+    void resolutionReused() {
+        reused.increment();
     }
 
     /**
@@ -160,5 +165,10 @@ final class Metrics implements LavaPgDriverMXBean {
     @Override
     public long getAuthRetries() {
         return authRetries.sum();
+    }
+
+    @Override
+    public long getResolutionsReused() {
+        return reused.sum();
     }
 }

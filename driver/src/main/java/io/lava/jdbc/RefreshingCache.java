@@ -76,6 +76,7 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
 
     private final Metrics.Kind kind;
     private final long ttlNanos;
+    private final long refreshAfterNanos;
     private final long maxStaleNanos;
     private final Ticker ticker;
     private final LoadingCache<K, Entry<V>> cache;
@@ -91,13 +92,14 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
     RefreshingCache(Metrics.Kind kind, Duration ttl, Duration maxStale, Ticker ticker, Executor executor) {
         this.kind = kind;
         this.ttlNanos = ttl.toNanos();
+        this.refreshAfterNanos = Math.max(1, ttlNanos / 4 * 3);
         this.maxStaleNanos = maxStale.toNanos();
         this.ticker = ticker;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(Caches.MAXIMUM_SIZE)
                 .ticker(ticker)
                 .executor(executor)
-                .refreshAfterWrite(Duration.ofNanos(Math.max(1, ttlNanos / 4 * 3)))
+                .refreshAfterWrite(Duration.ofNanos(refreshAfterNanos))
                 .expireAfterWrite(ttl.plus(maxStale))
                 .build(new CacheLoader<K, Entry<V>>() {
                     @Override
@@ -161,6 +163,15 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         cache.asMap().remove(key, entry);
         warned.remove(key);
         throw entry.lastFailure();
+    }
+
+    /**
+     * @param entry an entry this cache served
+     * @return the ticker time from which a read of {@code entry} starts its background refresh (three quarters of the
+     *     TTL after it was loaded); until then every read serves it unchanged
+     */
+    long refreshDueNanos(Entry<V> entry) {
+        return entry.loadedAtNanos() + refreshAfterNanos;
     }
 
     /** Reads a value from its source, logging the read at FINE. */

@@ -10,8 +10,13 @@ import java.util.function.Supplier;
  * @param connection host, port, database, user, password and TLS settings
  * @param steps each step that ran, in order
  * @param invalidation drops this connection's cached record, parameter, secret and token
+ * @param reusable whether a later connect may reuse this resolution ({@link ReusedResolutions}): every value came
+ *     from a cache with a TTL, none was stale, and no IAM token was involved (tokens refresh on their own schedule)
+ * @param reusableUntilNanos when {@code reusable}, the {@link System#nanoTime()} from which the first of its cached
+ *     values is due for its background refresh; from then on the caches must be read again
  */
-record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnable invalidation) {
+record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnable invalidation, boolean reusable,
+                  long reusableUntilNanos) {
 
     /**
      * One resolution step.
@@ -32,8 +37,27 @@ record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnabl
         }
     }
 
-    /** Drops this connection's cached record, SSM value, secret and IAM token, so the next resolve reads them anew. */
+    /**
+     * Drops this connection's cached record, SSM value, secret and IAM token, so the next resolve reads them anew, and
+     * ends the reuse of every earlier resolution ({@link ReusedResolutions#invalidateAll()}).
+     */
     void invalidate() {
+        ReusedResolutions.invalidateAll();
         invalidation.run();
+    }
+
+    /** Counts a reuse of this resolution: one cache hit for each cached value it holds, as a resolve would. */
+    void countReuse() {
+        for (StepTiming timing : steps) {
+            switch (timing.step()) {
+                case RECORD -> Metrics.SHARED.hit(Metrics.Kind.RECORD);
+                case PARAMETER -> Metrics.SHARED.hit(Metrics.Kind.PARAMETER);
+                case SECRET -> Metrics.SHARED.hit(Metrics.Kind.SECRET);
+                default -> {
+                    // credentials and token steps read no cache of their own
+                }
+            }
+        }
+        Metrics.SHARED.resolutionReused();
     }
 }

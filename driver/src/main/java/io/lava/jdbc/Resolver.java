@@ -25,6 +25,10 @@ final class Resolver {
     private final ConnectionOptions options;
     private final List<Resolution.StepTiming> steps = new ArrayList<>();
     private final List<Runnable> invalidations = new ArrayList<>();
+    /** Whether the result may be reused, and until when ({@link Resolution#reusableUntilNanos()}). */
+    private boolean reusable = true;
+    private boolean anyCached;
+    private long reusableUntil;
 
     private Resolver(ConnectionRef ref, ConnectionOptions options) {
         this.ref = ref;
@@ -85,6 +89,7 @@ final class Resolver {
                 () -> ResolvedConnection.of(realm, record, password, merged));
         if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN) {
             ResolvedConnection needsToken = resolved;
+            reusable = false;
             resolved = step(Step.TOKEN, () -> {
                 long start = System.nanoTime();
                 IamTokens.Key key = tokenKey(options, needsToken);
@@ -102,7 +107,8 @@ final class Resolver {
                     new Object[] {realm, connId, resolved});
         }
         List<Runnable> drops = List.copyOf(invalidations);
-        return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run));
+        return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run), reusable && anyCached,
+                reusableUntil);
     }
 
     /**
@@ -117,12 +123,20 @@ final class Resolver {
         if (ttl.isZero()) {
             value = RefreshingCache.load(key);
             fromCache = false;
+            reusable = false;
         } else {
             RefreshingCache<K, V> cache = caches.apply(ttl);
             RefreshingCache.Lookup<V> lookup = cache.get(key);
             invalidations.add(() -> cache.invalidate(key, lookup.entry()));
             value = lookup.value();
             fromCache = lookup.fromCache();
+            if (lookup.stale()) {
+                reusable = false;
+            } else {
+                long due = cache.refreshDueNanos(lookup.entry());
+                reusableUntil = !anyCached || due - reusableUntil < 0 ? due : reusableUntil;
+                anyCached = true;
+            }
         }
         steps.add(new Resolution.StepTiming(step, System.nanoTime() - start, fromCache, key::describe));
         return value;

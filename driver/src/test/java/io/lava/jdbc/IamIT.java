@@ -91,6 +91,23 @@ class IamIT {
         }
     }
 
+    @Test
+    void iamConnectsNeverReuseAnEarlierResolution() throws Exception {
+        tokenIsThePassword(pg.host());
+        aws.putRecord(TABLE, auroraRecord("aurora-again"));
+        LavaPgDriver driver = new LavaPgDriver();
+        String url = "jdbc:lava-pg:" + REALM + "/aurora-again";
+        ReusedResolutions.Resolved first = driver.resolve(url, props());
+        ReusedResolutions.Resolved second = driver.resolve(url, props());
+        // the token has its own refresh-ahead schedule (IamTokens): every connect asks that cache
+        assertThat(first.resolution().reusable()).isFalse();
+        assertThat(second.resolution()).isNotSameAs(first.resolution());
+        assertThat(second.resolution().steps()).extracting(Resolution.StepTiming::step).contains(Errors.Step.TOKEN);
+        try (Connection c = driver.connect(url, props())) {
+            assertIamSessionOverTls(c);
+        }
+    }
+
     @ParameterizedTest(name = "URL ?{0}")
     @ValueSource(strings = {"sslmode=disable", "sslmode=allow", "sslmode=prefer", "ssl=false"})
     void weakModesInTheUrlAreRaisedToRequire(String query) throws Exception {

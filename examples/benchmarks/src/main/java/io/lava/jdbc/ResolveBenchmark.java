@@ -4,7 +4,6 @@ import io.lava.jdbc.examples.benchmarks.BenchEnv;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,16 +16,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Row 2: what lava-pg adds to every warm connect before pgjdbc runs, with no network: parse the URL and read and
- * validate the options ({@link ConnectionRequest#of}: {@link ConnectionRef#parse}, {@link ConnectionOptions#of}), then
- * resolve record and SSM password through the warm caches ({@link Resolver#resolve}), exactly as
- * {@link LavaPgDriver#connect} does. Lives in the driver's package to call those package-private steps.
+ * Row 2: what lava-pg adds to every warm connect before pgjdbc runs, with no network: {@link LavaPgDriver#resolve},
+ * exactly as {@link LavaPgDriver#connect} calls it. With warm caches that is the reuse of the resolution of an earlier
+ * connect with the same URL and properties ({@link ReusedResolutions}), and once per 45 s (three quarters of
+ * {@code recordTtl}) a full parse and resolve through the caches. Lives in the driver's package to call that
+ * package-private method.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
 public class ResolveBenchmark {
-    private final UnaryOperator<String> env = System::getenv;
+    private final LavaPgDriver driver = new LavaPgDriver();
     private final Properties info = new Properties();
     private String url;
     private BenchEnv bench;
@@ -65,7 +65,6 @@ public class ResolveBenchmark {
      */
     @Benchmark
     public Object warmResolve() throws SQLException {
-        ConnectionRequest request = ConnectionRequest.of(url, info, env);
-        return Resolver.resolve(request.ref(), request.options());
+        return driver.resolve(url, info);
     }
 }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -21,8 +20,8 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Row 2b: row 2's warm resolve ({@link ConnectionRequest#of}, then {@link Resolver#resolve} through the warm caches),
- * timed where it runs in real use: right after a connect. Each invocation opens and closes one pgjdbc connection with
+ * Row 2b: row 2's warm resolve ({@link LavaPgDriver#resolve}, as {@link LavaPgDriver#connect} calls it), timed where it
+ * runs in real use: right after a connect. Each invocation opens and closes one pgjdbc connection with
  * row 1's settings, then times one resolve with {@link System#nanoTime()}. Between connects the CPU caches hold the
  * TLS handshake's data, not the driver's, and code called once per connect stays at the JIT tiers a few thousand calls
  * reach, so this is what the driver's own work costs a warm connect; row 2's tight loop is its floor. Only measurement
@@ -33,7 +32,7 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 public class ResolveBetweenConnectsBenchmark {
-    private final UnaryOperator<String> env = System::getenv;
+    private final LavaPgDriver driver = new LavaPgDriver();
     private final Properties info = new Properties();
     private String url;
     private BenchEnv bench;
@@ -108,7 +107,6 @@ public class ResolveBetweenConnectsBenchmark {
     }
 
     private Object resolve() throws SQLException {
-        ConnectionRequest request = ConnectionRequest.of(url, info, env);
-        return Resolver.resolve(request.ref(), request.options());
+        return driver.resolve(url, info);
     }
 }

@@ -40,7 +40,7 @@ final class Report {
                 "the noise floor of this run: how far a ratio strays from 1 by chance");
         String resolveName = "ResolveBenchmark.warmResolve";
         Score resolve = jmh.get(resolveName);
-        String measure = "warm resolve, no network (parse URL, options, resolve via caches)";
+        String measure = "warm resolve, no network (what connect does before pgjdbc)";
         if (resolve == null) {
             table.add("2", measure, na(resolveName), "-", "-", "<= 5 us", "");
         } else {
