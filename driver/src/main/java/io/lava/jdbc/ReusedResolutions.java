@@ -102,8 +102,9 @@ final class ReusedResolutions {
         GENERATION.incrementAndGet();
     }
 
+    /** The properties as the driver reads them: with their defaults ({@code new Properties(defaults)}) resolved. */
     private static Map<String, String> snapshot(Properties info) {
-        if (info == null || info.isEmpty()) {
+        if (info == null) {
             return Map.of();
         }
         Map<String, String> copy = new HashMap<>();

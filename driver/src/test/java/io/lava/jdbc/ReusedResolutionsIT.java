@@ -97,6 +97,20 @@ class ReusedResolutionsIT {
     }
 
     @Test
+    void propertiesThatDifferOnlyInTheirDefaultsAreToldApart() throws Exception {
+        String realm = realmWithRecord("reuse_user");
+        aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
+        Properties defaultsA = Fixtures.awsProperties(aws);
+        defaultsA.setProperty("ApplicationName", "defaults-a");
+        Properties defaultsB = Fixtures.awsProperties(aws);
+        defaultsB.setProperty("ApplicationName", "defaults-b");
+        // no entries of their own: everything comes from the defaults, as the driver reads it
+        assertThat(connect(realm, new Properties(defaultsA))).isEqualTo("defaults-a");
+        assertThat(connect(realm, new Properties(defaultsB))).isEqualTo("defaults-b");
+        assertThat(connect(realm, new Properties(defaultsA))).isEqualTo("defaults-a");
+    }
+
+    @Test
     void reuseEndsWhenAValueIsDueForRefreshSoRefreshAheadStillRuns() throws Exception {
         String realm = realmWithRecord("reuse_user");
         aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
