@@ -41,12 +41,13 @@ class ReusedResolutionsIT {
         pg.createDatabase("reuse_db", "reuse_user");
     }
 
-    /** A fresh realm holding record 'db' whose password is SSM parameter /lava/realm/pw. */
-    private static String realmWithRecord(String user) {
+    /** A fresh realm holding record 'db' for {@code user}; its password is SSM parameter /lava/realm/pw. */
+    private static String realmWithRecord(String user, String password) {
         String realm = "reuse" + REALMS.incrementAndGet();
         aws.createConnectionsTable(realm);
         Map<String, Object> r = Fixtures.postgresRecord("db", pg, "reuse_db", user, "/lava/" + realm + "/pw");
         aws.putRecord(LocalAws.connectionsTable(realm), r);
+        aws.putParameter("/lava/" + realm + "/pw", password);
         return realm;
     }
 
@@ -63,8 +64,7 @@ class ReusedResolutionsIT {
 
     @Test
     void warmConnectsReuseTheResolutionAndStillCountTheirCacheHits() throws Exception {
-        String realm = realmWithRecord("reuse_user");
-        aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
+        String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties p = Fixtures.awsProperties(aws);
         connect(realm, p);
         long reused = metric("ResolutionsReused");
@@ -82,8 +82,7 @@ class ReusedResolutionsIT {
 
     @Test
     void otherPropertiesGetTheirOwnResolution() throws Exception {
-        String realm = realmWithRecord("reuse_user");
-        aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
+        String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties plain = Fixtures.awsProperties(aws);
         Properties named = Fixtures.awsProperties(aws);
         named.setProperty("ApplicationName", "nightly-load");
@@ -98,8 +97,7 @@ class ReusedResolutionsIT {
 
     @Test
     void propertiesThatDifferOnlyInTheirDefaultsAreToldApart() throws Exception {
-        String realm = realmWithRecord("reuse_user");
-        aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
+        String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties defaultsA = Fixtures.awsProperties(aws);
         defaultsA.setProperty("ApplicationName", "defaults-a");
         Properties defaultsB = Fixtures.awsProperties(aws);
@@ -112,8 +110,7 @@ class ReusedResolutionsIT {
 
     @Test
     void reuseEndsWhenAValueIsDueForRefreshSoRefreshAheadStillRuns() throws Exception {
-        String realm = realmWithRecord("reuse_user");
-        aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
+        String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties p = Fixtures.awsProperties(aws);
         p.setProperty("recordTtl", "2"); // refresh due 1.5 s after the record is read
         long getItems = metric("DynamoDbCalls");
@@ -146,8 +143,7 @@ class ReusedResolutionsIT {
     @Test
     void aPasswordRotationSeenByOnePoolEndsReuseInEveryOther() throws Exception {
         pg.createRole("reuse_rot", "reuse-rot-old");
-        String realm = realmWithRecord("reuse_rot");
-        aws.putParameter("/lava/" + realm + "/pw", "reuse-rot-old");
+        String realm = realmWithRecord("reuse_rot", "reuse-rot-old");
         Properties poolA = Fixtures.awsProperties(aws);
         poolA.setProperty("ApplicationName", "pool-a");
         Properties poolB = Fixtures.awsProperties(aws);
@@ -166,8 +162,7 @@ class ReusedResolutionsIT {
 
     @Test
     void uncachedValuesAreReadForEveryConnect() throws Exception {
-        String realm = realmWithRecord("reuse_user");
-        aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
+        String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties p = Fixtures.awsProperties(aws);
         p.setProperty("parameterTtl", "0");
         connect(realm, p);

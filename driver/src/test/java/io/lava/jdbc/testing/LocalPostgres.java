@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real, throwaway PostgreSQL server for tests and examples.
@@ -309,7 +307,7 @@ public final class LocalPostgres implements AutoCloseable {
             server.stop();
         } finally {
             if (pki != null) {
-                deleteQuietly(pki.directory());
+                LocalPostgresCluster.deleteQuietly(pki.directory());
             }
         }
     }
@@ -408,23 +406,6 @@ public final class LocalPostgres implements AutoCloseable {
             return Files.createTempDirectory(target, "pg-pki-");
         }
         return Files.createTempDirectory("lava-pg-pki-");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // Best effort: a leftover test certificate under target/ or /tmp is harmless.
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort, as above.
-        }
     }
 
     private static boolean dockerAvailable() {
@@ -595,13 +576,13 @@ public final class LocalPostgres implements AutoCloseable {
                 }
                 return postgres;
             } catch (IOException e) {
-                deleteQuietly(pkiDir);
+                LocalPostgresCluster.deleteQuietly(pkiDir);
                 throw new UncheckedIOException("cannot create a directory for the test PKI: " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 if (server != null) {
                     server.stop();
                 }
-                deleteQuietly(pkiDir);
+                LocalPostgresCluster.deleteQuietly(pkiDir);
                 throw e;
             }
         }

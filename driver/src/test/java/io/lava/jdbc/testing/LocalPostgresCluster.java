@@ -364,7 +364,8 @@ final class LocalPostgresCluster implements PostgresServer {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes {@code dir} and everything under it, ignoring failures: leftovers under target/ or /tmp are harmless. */
+    static void deleteQuietly(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
