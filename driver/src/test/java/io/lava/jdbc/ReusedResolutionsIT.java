@@ -112,15 +112,19 @@ class ReusedResolutionsIT {
     void reuseEndsWhenAValueIsDueForRefreshSoRefreshAheadStillRuns() throws Exception {
         String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties p = Fixtures.awsProperties(aws);
-        p.setProperty("recordTtl", "2"); // refresh due 1.5 s after the record is read
+        p.setProperty("recordTtl", "8"); // refresh due 6 s after the record is read, expiry at 8 s
         long getItems = metric("DynamoDbCalls");
-        connect(realm, p);
+        long start = System.nanoTime();
+        connect(realm, p); // the record is read between start and loaded
+        long loaded = System.nanoTime();
         assertThat(metric("DynamoDbCalls") - getItems).isEqualTo(1);
         long reused = metric("ResolutionsReused");
         connect(realm, p);
         assertThat(metric("ResolutionsReused") - reused).isEqualTo(1);
 
-        Thread.sleep(1_700);
+        // past the refresh time for sure, and (the first connect taking well under 2 s) before the TTL
+        TimeUnit.NANOSECONDS.sleep(loaded + TimeUnit.MILLISECONDS.toNanos(6_050) - System.nanoTime());
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(7_500));
         long hits = metric("RecordCacheHits");
         connect(realm, p); // reads the cache again: served at once, and the refresh starts in the background
         assertThat(metric("ResolutionsReused") - reused).isEqualTo(1);
