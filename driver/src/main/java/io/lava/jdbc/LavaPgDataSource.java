@@ -97,7 +97,8 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
         if (user != null || password != null) {
-            LOG.log(Level.FINE, "getConnection(user, password): both ignored, the lava record supplies them");
+            LOG.log(Level.FINE, "getConnection with a user and a password: both ignored, the lava record "
+                    + "supplies them");
         }
         return getConnection();
     }
