@@ -31,6 +31,8 @@ final class AwsJsonStubs {
     static final String GET_PARAMETER = "AmazonSSM.GetParameter";
     static final String GET_SECRET_VALUE = "secretsmanager.GetSecretValue";
 
+    /** A fault injected with {@link LocalAws#fault}: wins over everything else. */
+    static final int FAULT = 0;
     static final int SPECIFIC = 1;
     static final int NOT_FOUND = 5;
     static final int MALFORMED = 9;

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -336,6 +337,30 @@ public final class LocalAws implements AutoCloseable {
         if (previous != null) {
             wireMock.removeStub(previous);
         }
+    }
+
+    // ---- faults ---------------------------------------------------------------------------------
+
+    /**
+     * Answers every request of one operation with {@code response} (an AWS error, a WireMock
+     * {@code Fault}, a delay, a malformed body), ahead of any value, error or table registered for
+     * it, until the returned handle is closed. Calls are still counted by {@link #calls}.
+     *
+     * @param target an {@code X-Amz-Target} value, e.g. {@code DynamoDB_20120810.GetItem}
+     * @param response what WireMock sends instead
+     * @return closing it removes the fault; idempotent
+     */
+    public AutoCloseable fault(String target, ResponseDefinitionBuilder response) {
+        UUID id = wireMock.stubFor(post(anyUrl())
+                .withHeader("X-Amz-Target", equalTo(target))
+                .atPriority(AwsJsonStubs.FAULT)
+                .willReturn(response)).getId();
+        AtomicBoolean removed = new AtomicBoolean();
+        return () -> {
+            if (removed.compareAndSet(false, true)) {
+                wireMock.removeStub(id);
+            }
+        };
     }
 
     // ---- call counts ----------------------------------------------------------------------------
