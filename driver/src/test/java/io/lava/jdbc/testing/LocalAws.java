@@ -2,6 +2,7 @@ package io.lava.jdbc.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -351,10 +352,25 @@ public final class LocalAws implements AutoCloseable {
      * @return closing it removes the fault; idempotent
      */
     public AutoCloseable fault(String target, ResponseDefinitionBuilder response) {
-        UUID id = wireMock.stubFor(post(anyUrl())
-                .withHeader("X-Amz-Target", equalTo(target))
-                .atPriority(AwsJsonStubs.FAULT)
-                .willReturn(response)).getId();
+        return fault(target, null, response);
+    }
+
+    /**
+     * As {@link #fault(String, ResponseDefinitionBuilder)}, for the requests of one operation whose
+     * body contains a string (a table name, parameter name or secret id, JSON-quoted), so that
+     * several faults can be in place at once.
+     *
+     * @param target an {@code X-Amz-Target} value
+     * @param bodyContains a substring of the request body, e.g. {@code "\"/lava/dev/pw\""}; {@code null} for all
+     * @param response what WireMock sends instead
+     * @return closing it removes the fault; idempotent
+     */
+    public AutoCloseable fault(String target, String bodyContains, ResponseDefinitionBuilder response) {
+        MappingBuilder stub = post(anyUrl()).withHeader("X-Amz-Target", equalTo(target));
+        if (bodyContains != null) {
+            stub = stub.withRequestBody(containing(bodyContains));
+        }
+        UUID id = wireMock.stubFor(stub.atPriority(AwsJsonStubs.FAULT).willReturn(response)).getId();
         AtomicBoolean removed = new AtomicBoolean();
         return () -> {
             if (removed.compareAndSet(false, true)) {
@@ -374,6 +390,20 @@ public final class LocalAws implements AutoCloseable {
      */
     public int calls(String target) {
         return wireMock.findAll(RequestPatternBuilder.allRequests().withHeader("X-Amz-Target", equalTo(target))).size();
+    }
+
+    /**
+     * Counts the requests of one operation whose body contains a string, since start or
+     * {@link #resetCalls()}.
+     *
+     * @param target an {@code X-Amz-Target} value
+     * @param bodyContains a substring of the request body
+     * @return how many such requests arrived, whatever their outcome
+     */
+    public int calls(String target, String bodyContains) {
+        return wireMock.findAll(RequestPatternBuilder.allRequests()
+                .withHeader("X-Amz-Target", equalTo(target))
+                .withRequestBody(containing(bodyContains))).size();
     }
 
     /**
