@@ -4,14 +4,14 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executor;
 
 /**
- * The JVM-wide caches, one per kind (records, SSM parameter values, secrets), shared by every connect through any
- * {@link LavaPgDriver} or data source. Keys hold the source (which carries the AWS region, profile and endpoint, or the
- * file path) and the item name, so two realms, regions, endpoints or files never share an entry.
- *
- * <p>Each kind has one {@link RefreshingCache} per distinct (TTL, maxStale) pair in use — normally exactly one.
+ * An engine's caches, one {@link RefreshingCache} per kind (records, SSM parameter values, secrets, RDS IAM tokens)
+ * and per distinct (TTL, maxStale) pair in use — normally exactly one each. Keys hold the source (which names the AWS
+ * region, profile and endpoint, or the file path) and the item name, so two realms, regions, endpoints or files never
+ * share an entry; per-call time limits are not part of any key. IAM tokens are never served past their TTL
+ * ({@code maxStale} zero). Thread-safe.
  */
 final class Caches {
     /** Bound on the entries of each cache. */
@@ -20,8 +20,8 @@ final class Caches {
     /** A record, read from its source. */
     record RecordKey(RecordSource source, String connId) implements RefreshingCache.Loadable<ConnectionRecord> {
         @Override
-        public ConnectionRecord load() {
-            return source.get(connId);
+        public ConnectionRecord load(CallTimeouts timeouts) {
+            return source.get(connId, timeouts);
         }
 
         @Override
@@ -33,8 +33,8 @@ final class Caches {
     /** An SSM parameter value. */
     record ParameterKey(ParameterSource source, String name) implements RefreshingCache.Loadable<Secret> {
         @Override
-        public Secret load() {
-            return new Secret(source.get(name));
+        public Secret load(CallTimeouts timeouts) {
+            return new Secret(source.get(name, timeouts));
         }
 
         @Override
@@ -46,8 +46,8 @@ final class Caches {
     /** A Secrets Manager secret. */
     record SecretKey(SecretSource source, String secretId) implements RefreshingCache.Loadable<SecretFields> {
         @Override
-        public SecretFields load() {
-            return source.get(secretId);
+        public SecretFields load(CallTimeouts timeouts) {
+            return source.get(secretId, timeouts);
         }
 
         @Override
@@ -56,7 +56,24 @@ final class Caches {
         }
     }
 
-    /** A cached password; {@link #toString} never shows it. */
+    /**
+     * What an RDS IAM token is valid for: the signer (region, credentials) and the identity it signs with, host, port
+     * and user.
+     */
+    record TokenKey(TokenSource source, String identity, String host, int port, String user)
+            implements RefreshingCache.Loadable<Secret> {
+        @Override
+        public Secret load(CallTimeouts timeouts) {
+            return new Secret(source.mint(host, port, user));
+        }
+
+        @Override
+        public String describe() {
+            return "RDS IAM token for " + user + "@" + host + ":" + port + " in " + source.describe();
+        }
+    }
+
+    /** A cached password or token; {@link #toString} never shows it. */
     record Secret(String value) {
         @Override
         public String toString() {
@@ -67,42 +84,58 @@ final class Caches {
     private record Settings(Duration ttl, Duration maxStale) {
     }
 
-    private static final Map<Settings, RefreshingCache<RecordKey, ConnectionRecord>> RECORDS =
-            new ConcurrentHashMap<>();
-    private static final Map<Settings, RefreshingCache<ParameterKey, Secret>> PARAMETERS = new ConcurrentHashMap<>();
-    private static final Map<Settings, RefreshingCache<SecretKey, SecretFields>> SECRETS = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+    private final Executor executor;
+    private final Metrics metrics;
+    private final Map<Settings, RefreshingCache<RecordKey, ConnectionRecord>> records = new ConcurrentHashMap<>();
+    private final Map<Settings, RefreshingCache<ParameterKey, Secret>> parameters = new ConcurrentHashMap<>();
+    private final Map<Settings, RefreshingCache<SecretKey, SecretFields>> secrets = new ConcurrentHashMap<>();
+    private final Map<Settings, RefreshingCache<TokenKey, Secret>> tokens = new ConcurrentHashMap<>();
 
-    private Caches() {
+    /**
+     * @param ticker time source of every cache
+     * @param executor runs background refreshes
+     * @param metrics counts hits, misses, loads and stale values
+     */
+    Caches(Ticker ticker, Executor executor, Metrics metrics) {
+        this.ticker = ticker;
+        this.executor = executor;
+        this.metrics = metrics;
     }
 
     /** @return the record cache for these settings ({@code ttl} positive) */
-    static RefreshingCache<RecordKey, ConnectionRecord> records(Duration ttl, Duration maxStale) {
-        return cache(RECORDS, Metrics.Kind.RECORD, ttl, maxStale);
+    RefreshingCache<RecordKey, ConnectionRecord> records(Duration ttl, Duration maxStale) {
+        return cache(records, Metrics.Kind.RECORD, ttl, maxStale);
     }
 
     /** @return the SSM parameter cache for these settings ({@code ttl} positive) */
-    static RefreshingCache<ParameterKey, Secret> parameters(Duration ttl, Duration maxStale) {
-        return cache(PARAMETERS, Metrics.Kind.PARAMETER, ttl, maxStale);
+    RefreshingCache<ParameterKey, Secret> parameters(Duration ttl, Duration maxStale) {
+        return cache(parameters, Metrics.Kind.PARAMETER, ttl, maxStale);
     }
 
     /** @return the secret cache for these settings ({@code ttl} positive) */
-    static RefreshingCache<SecretKey, SecretFields> secrets(Duration ttl, Duration maxStale) {
-        return cache(SECRETS, Metrics.Kind.SECRET, ttl, maxStale);
+    RefreshingCache<SecretKey, SecretFields> secrets(Duration ttl, Duration maxStale) {
+        return cache(secrets, Metrics.Kind.SECRET, ttl, maxStale);
     }
 
-    private static <K extends RefreshingCache.Loadable<V>, V> RefreshingCache<K, V> cache(
+    /** @return the IAM token cache for tokens reused {@code ttl} (positive), never served past it */
+    RefreshingCache<TokenKey, Secret> tokens(Duration ttl) {
+        return cache(tokens, Metrics.Kind.TOKEN, ttl, Duration.ZERO);
+    }
+
+    private <K extends RefreshingCache.Loadable<V>, V> RefreshingCache<K, V> cache(
             Map<Settings, RefreshingCache<K, V>> caches, Metrics.Kind kind, Duration ttl, Duration maxStale) {
         Settings settings = new Settings(ttl, maxStale);
         RefreshingCache<K, V> cache = caches.get(settings);
         return cache != null ? cache : caches.computeIfAbsent(settings, s -> new RefreshingCache<>(kind, s.ttl(),
-                s.maxStale(), Ticker.systemTicker(), ForkJoinPool.commonPool()));
+                s.maxStale(), ticker, executor, metrics));
     }
 
-    /** Empties every cache (tests). */
-    static void invalidateAll() {
-        ReusedResolutions.invalidateAll();
-        RECORDS.values().forEach(RefreshingCache::invalidateAll);
-        PARAMETERS.values().forEach(RefreshingCache::invalidateAll);
-        SECRETS.values().forEach(RefreshingCache::invalidateAll);
+    /** Empties every cache. */
+    void invalidateAll() {
+        records.values().forEach(RefreshingCache::invalidateAll);
+        parameters.values().forEach(RefreshingCache::invalidateAll);
+        secrets.values().forEach(RefreshingCache::invalidateAll);
+        tokens.values().forEach(RefreshingCache::invalidateAll);
     }
 }

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code lava-pg check <url>}: resolves and connects exactly as {@link LavaPgDriver#connect} does, then prints what
- * the server says about the session and how long each step took. Exit code 0 when connected, 2 (with the SQLException's
+ * {@code lava-pg check <url>}: resolves and connects exactly as {@link LavaPgDriver#connect} does ({@link Engine#open},
+ * rotation retry included, and reported when it happens), then prints what the server says about the session and how
+ * long each step took. Exit code 0 when connected, 2 (with the SQLException's
  * message and SQLState on stderr) when not.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -30,14 +31,12 @@ final class CliCheck implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-        CliTarget.Resolved resolved = target.resolve(System::getenv);
-        ResolvedConnection connection = resolved.connection();
-        long start = System.nanoTime();
-        try (Connection c = PgDelegate.connect(new org.postgresql.Driver(), resolved.options(), connection,
-                System::getenv)) {
-            long connectNanos = System.nanoTime() - start;
+        Engine.Opened opened = target.open();
+        ResolvedConnection connection = opened.resolution().connection();
+        ConnectionRef ref = opened.request().ref();
+        try (Connection c = opened.connection()) {
             PrintWriter out = spec.commandLine().getOut();
-            out.println("lava-pg check " + resolved.ref().realm() + "/" + resolved.ref().connId() + ": connected");
+            out.println("lava-pg check " + ref.realm() + "/" + ref.connId() + ": connected");
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("select current_setting('server_version'), current_user, "
                          + "current_database(), (select ssl from pg_stat_ssl where pid = pg_backend_pid()), "
@@ -51,11 +50,15 @@ final class CliCheck implements Callable<Integer> {
                 line(out, "tls", rs.getBoolean(4) ? rs.getString(5) + " " + rs.getString(6) : "no TLS");
             }
             line(out, "credentials", CliTarget.passwordSource(connection));
+            if (opened.refused() != null) {
+                line(out, "retry", "the server refused the first credentials (SQLState "
+                        + opened.refused().getSQLState() + "); they were read again from their source and accepted");
+            }
             out.println("steps (ms):");
-            for (Resolution.StepTiming step : resolved.resolution().steps()) {
+            for (Resolution.StepTiming step : opened.resolution().steps()) {
                 step(out, step.step().label, step.nanos(), (step.fromCache() ? "(cached) " : "") + step.source());
             }
-            step(out, Errors.Step.CONNECT.label, connectNanos, "pgjdbc " + PgDelegate.pgUrl(connection));
+            step(out, Errors.Step.CONNECT.label, opened.connectNanos(), "pgjdbc " + PgDelegate.pgUrl(connection));
             out.flush();
         }
         return LavaPgCli.OK;

@@ -71,7 +71,7 @@ final class CliPsql implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException, IOException, InterruptedException {
-        CliTarget.Resolved resolved = target.resolve(System::getenv);
+        CliTarget.Resolved resolved = target.resolve();
         Path executable = psql != null ? psql : findPsql(System.getenv("PATH"));
         if (executable == null) {
             spec.commandLine().getErr().println("lava-pg: psql not found on the PATH nor in a PostgreSQL bindir; "

@@ -29,7 +29,7 @@ final class CliRecord implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-        CliTarget.Resolved resolved = target.resolve(System::getenv);
+        CliTarget.Resolved resolved = target.resolve();
         ResolvedConnection c = resolved.connection();
         Properties pg = PgDelegate.pgProperties(resolved.options(), c, System::getenv);
         PrintWriter out = spec.commandLine().getOut();

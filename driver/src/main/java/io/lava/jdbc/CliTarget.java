@@ -4,14 +4,13 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The connection a CLI command works on: a URL and {@code -p key=value} properties, resolved through the driver's own
- * path ({@link ConnectionRef#parse}, {@link ConnectionOptions#of}, {@link Resolver#resolve}). A picocli mixin.
+ * The connection a CLI command works on: a URL and {@code -p key=value} properties, resolved or connected through the
+ * driver's own engine ({@link Engine#resolve}, {@link Engine#open}). A picocli mixin.
  */
 final class CliTarget {
 
@@ -42,19 +41,35 @@ final class CliTarget {
     }
 
     /**
-     * Parses the URL and properties and resolves the connection (record, SSM parameter, secret, IAM token).
+     * Parses the URL and properties and resolves the connection (record, SSM parameter, secret, IAM token) without
+     * connecting.
      *
-     * @param env environment lookup ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE}, {@code LAVA_JOB_ID})
      * @return the resolution
      * @throws SQLException as the driver throws it: SQLState and a message naming realm, conn_id and step
      * @throws CommandLine.ParameterException (exit code 64) when the URL is another driver's
      */
-    Resolved resolve(UnaryOperator<String> env) throws SQLException {
-        String full = jdbcUrl();
+    Resolved resolve() throws SQLException {
+        ReusedResolutions.Resolved resolved = LavaPgDriver.sharedEngine().resolve(jdbcUrl(), info());
+        ConnectionRequest request = resolved.request();
+        return new Resolved(request.ref(), request.options(), resolved.resolution());
+    }
+
+    /**
+     * Connects exactly as {@link LavaPgDriver#connect} does, rotation retry included.
+     *
+     * @return the connection and how it was reached
+     * @throws SQLException as the driver throws it
+     * @throws CommandLine.ParameterException (exit code 64) when the URL is another driver's
+     */
+    Engine.Opened open() throws SQLException {
+        return LavaPgDriver.sharedEngine().open(jdbcUrl(), info());
+    }
+
+    /** @return the {@code -p} properties */
+    private Properties info() {
         Properties info = new Properties();
         properties.forEach(info::setProperty);
-        ConnectionRequest request = ConnectionRequest.of(full, info, env);
-        return new Resolved(request.ref(), request.options(), Resolver.resolve(request.ref(), request.options()));
+        return info;
     }
 
     /** @return the URL with the {@code jdbc:lava-pg:} prefix added when it was left out */

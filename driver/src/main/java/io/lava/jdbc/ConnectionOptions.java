@@ -2,7 +2,8 @@ package io.lava.jdbc;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,6 +13,8 @@ import java.util.function.UnaryOperator;
  * @param connectionsTable DynamoDB table of records ({@code lava.<realm>.connections} unless overridden)
  * @param connectionsFile local records file, or {@code null} to read DynamoDB
  * @param aws region, profile and endpoint settings as given (not yet resolved)
+ * @param timeouts time limits of each AWS call ({@code awsApiCallTimeout} capped by {@code loginTimeout},
+ *     {@code awsApiCallAttemptTimeout} capped by that)
  * @param recordTtl how long a record is cached; zero disables caching
  * @param parameterTtl how long an SSM parameter value is cached; zero disables caching
  * @param secretTtl how long a secret is cached; zero disables caching
@@ -21,11 +24,12 @@ import java.util.function.UnaryOperator;
  * @param iamTokenTtl how long an IAM token is reused, 1 to 870 seconds
  * @param sslMode the TLS mode the user asked pgjdbc for ({@code sslmode}, or {@code ssl=true} meaning
  *     {@code verify-full} as in pgjdbc), or {@code null}
- * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}
+ * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}; immutable
  */
-record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSettings aws, Duration recordTtl,
+record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSettings aws, CallTimeouts timeouts,
+                         Duration recordTtl,
                          Duration parameterTtl, Duration secretTtl, Duration maxStale, String iamHost, Integer iamPort,
-                         Duration iamTokenTtl, SslMode sslMode, Properties pgProperties) {
+                         Duration iamTokenTtl, SslMode sslMode, Map<String, String> pgProperties) {
 
     /** RDS IAM tokens are valid for 15 minutes (AWS RDS docs); reuse is capped half a minute below that. */
     static final long MAX_IAM_TOKEN_TTL_SECONDS = 870;
@@ -39,7 +43,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
      * @throws SourceException (08001) naming the property whose value is invalid
      */
     static ConnectionOptions of(ConnectionRef ref, UnaryOperator<String> env) {
-        Properties all = ref.properties();
+        Map<String, String> all = ref.properties();
         String table = LavaPgProperty.CONNECTIONS_TABLE.get(all);
         String file = LavaPgProperty.CONNECTIONS_FILE.get(all);
         if (file == null) {
@@ -48,20 +52,22 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
         Duration callTimeout = capByLoginTimeout(seconds(LavaPgProperty.AWS_API_CALL_TIMEOUT, all, 1, 3600), all);
         Duration attemptTimeout = seconds(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT, all, 1, 3600);
         AwsSettings aws = new AwsSettings(LavaPgProperty.AWS_REGION.get(all), LavaPgProperty.AWS_PROFILE.get(all),
-                LavaPgProperty.AWS_ENDPOINT_URL.get(all), callTimeout,
-                attemptTimeout.compareTo(callTimeout) > 0 ? callTimeout : attemptTimeout);
+                LavaPgProperty.AWS_ENDPOINT_URL.get(all));
         aws.validate();
+        CallTimeouts timeouts = new CallTimeouts(callTimeout,
+                attemptTimeout.compareTo(callTimeout) > 0 ? callTimeout : attemptTimeout);
         String iamPort = LavaPgProperty.IAM_PORT.get(all);
-        Properties pg = new Properties();
-        for (String key : all.stringPropertyNames()) {
+        Map<String, String> pg = new HashMap<>();
+        all.forEach((key, value) -> {
             if (LavaPgProperty.forName(key) == null && !key.equals("user") && !key.equals("password")) {
-                pg.setProperty(key, all.getProperty(key));
+                pg.put(key, value);
             }
-        }
+        });
         return new ConnectionOptions(
                 table != null ? table : "lava." + ref.realm() + ".connections",
                 file == null ? null : Path.of(file),
                 aws,
+                timeouts,
                 seconds(LavaPgProperty.RECORD_TTL, all, 0, Long.MAX_VALUE),
                 seconds(LavaPgProperty.PARAMETER_TTL, all, 0, Long.MAX_VALUE),
                 seconds(LavaPgProperty.SECRET_TTL, all, 0, Long.MAX_VALUE),
@@ -70,12 +76,12 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
                 iamPort == null ? null : (int) number(LavaPgProperty.IAM_PORT, all, 1, 65535),
                 seconds(LavaPgProperty.IAM_TOKEN_TTL, all, 1, MAX_IAM_TOKEN_TTL_SECONDS),
                 userSslMode(pg),
-                pg);
+                Map.copyOf(pg));
     }
 
     /** pgjdbc's rule: {@code sslmode} if set, else {@code ssl} true or empty means {@code verify-full}. */
-    private static SslMode userSslMode(Properties pg) {
-        String sslmode = pg.getProperty("sslmode");
+    private static SslMode userSslMode(Map<String, String> pg) {
+        String sslmode = pg.get("sslmode");
         if (sslmode != null) {
             SslMode mode = SslMode.forName(sslmode);
             if (mode == null) {
@@ -84,7 +90,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
             }
             return mode;
         }
-        String ssl = pg.getProperty("ssl");
+        String ssl = pg.get("ssl");
         return ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true")) ? SslMode.VERIFY_FULL : null;
     }
 
@@ -93,9 +99,9 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
      * property (seconds), else {@link java.sql.DriverManager#getLoginTimeout()}, when positive, caps the AWS call
      * timeout.
      */
-    private static Duration capByLoginTimeout(Duration callTimeout, Properties all) {
+    private static Duration capByLoginTimeout(Duration callTimeout, Map<String, String> all) {
         long login = java.sql.DriverManager.getLoginTimeout();
-        String property = all.getProperty("loginTimeout");
+        String property = all.get("loginTimeout");
         if (property != null) {
             try {
                 login = (long) Double.parseDouble(property.trim());
@@ -107,12 +113,12 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
                 : callTimeout;
     }
 
-    private static Duration seconds(LavaPgProperty property, Properties all, long min, long max) {
+    private static Duration seconds(LavaPgProperty property, Map<String, String> all, long min, long max) {
         return Duration.ofSeconds(number(property, all, min, max));
     }
 
     /** Reads a whole number from {@code min} to {@code max}: seconds, or a port for {@code iamPort}. */
-    private static long number(LavaPgProperty property, Properties all, long min, long max) {
+    private static long number(LavaPgProperty property, Map<String, String> all, long min, long max) {
         String value = property.get(all);
         try {
             long number = Long.parseLong(value);

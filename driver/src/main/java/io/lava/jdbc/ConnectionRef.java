@@ -2,6 +2,8 @@ package io.lava.jdbc;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -22,9 +24,9 @@ import java.util.regex.Pattern;
  *
  * @param realm the lava realm, never blank
  * @param connId the conn_id, never blank
- * @param properties URL query merged over the caller's properties; a private copy
+ * @param properties URL query merged over the caller's properties; immutable
  */
-record ConnectionRef(String realm, String connId, Properties properties) {
+record ConnectionRef(String realm, String connId, Map<String, String> properties) {
 
     /** The URL prefix this driver answers. */
     static final String PREFIX = "jdbc:lava-pg:";
@@ -97,7 +99,11 @@ record ConnectionRef(String realm, String connId, Properties properties) {
         if (!REALM.matcher(realm).matches()) {
             throw malformed("realm '" + realm + "' may hold only letters, digits, '_', '.' and '-'");
         }
-        return new ConnectionRef(realm, connId, merged);
+        Map<String, String> properties = new HashMap<>();
+        for (String key : merged.stringPropertyNames()) {
+            properties.put(key, merged.getProperty(key));
+        }
+        return new ConnectionRef(realm, connId, Map.copyOf(properties));
     }
 
     private static void parseQuery(String query, Properties into) {

@@ -10,17 +10,19 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /**
  * Records from lava's DynamoDB table ({@code lava.<realm>.connections}, hash key {@code conn_id}): one {@code GetItem}.
  *
- * @param clients the shared AWS clients
+ * @param aws the engine's clients, looked up per call (so that a closed scope is rebuilt, never used)
+ * @param scope region, profile and endpoint of the table
  * @param table the table name
  */
-record DynamoDbRecordSource(AwsClients clients, String table) implements RecordSource {
+record DynamoDbRecordSource(AwsClientRegistry aws, AwsClients.Scope scope, String table) implements RecordSource {
 
     @Override
-    public ConnectionRecord get(String connId) {
+    public ConnectionRecord get(String connId, CallTimeouts timeouts) {
         GetItemResponse response;
         try {
-            response = clients.dynamoDb().getItem(b -> b.tableName(table)
-                    .key(Map.of("conn_id", AttributeValue.fromS(connId))));
+            response = aws.clients(scope).dynamoDb().getItem(b -> b.tableName(table)
+                    .key(Map.of("conn_id", AttributeValue.fromS(connId)))
+                    .overrideConfiguration(timeouts::applyTo));
         } catch (ResourceNotFoundException e) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, describe() + " does not exist. Check the realm in the "
                     + "URL, the region (awsRegion), or the connectionsTable property", e);
@@ -55,6 +57,6 @@ record DynamoDbRecordSource(AwsClients clients, String table) implements RecordS
 
     @Override
     public String describe() {
-        return "DynamoDB table '" + table + "' (" + clients.scope().region() + ")";
+        return "DynamoDB table '" + table + "' (" + scope.region() + ")";
     }
 }

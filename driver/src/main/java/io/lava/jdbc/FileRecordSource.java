@@ -21,7 +21,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 record FileRecordSource(Path file) implements RecordSource {
 
     @Override
-    public ConnectionRecord get(String connId) {
+    public ConnectionRecord get(String connId, CallTimeouts timeouts) {
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
             root = JsonNode.parser().parse(in);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,10 +20,17 @@ import java.util.logging.Logger;
  *
  * <p>Registered with {@link DriverManager} by {@code META-INF/services/java.sql.Driver} and by this class's static
  * initializer. URL grammar: {@link ConnectionRef}; properties: {@link LavaPgProperty} (every other property passes
- * through to pgjdbc). Records, parameter values, secrets and IAM tokens are cached JVM-wide (TTLs: {@code recordTtl}
- * 60 s, {@code parameterTtl} and {@code secretTtl} 300 s, {@code iamTokenTtl} 840 s); a connect with the same URL
- * and properties as an earlier one reuses that connect's resolution while every cached value in it is current
- * ({@link ReusedResolutions}). Thread-safe; keeps no per-connection state.
+ * through to pgjdbc). Records, parameter values, secrets and IAM tokens are cached by the class loader's engine
+ * ({@link Engine}; TTLs: {@code recordTtl} 60 s, {@code parameterTtl} and {@code secretTtl} 300 s,
+ * {@code iamTokenTtl} 840 s), shared by every driver instance and {@link LavaPgDataSource} of the class loader; a
+ * connect with the same URL and properties as an earlier one reuses that connect's resolution while every cached value
+ * in it is current ({@link ReusedResolutions}). Thread-safe; keeps no per-connection state.
+ *
+ * <p><b>Lifecycle.</b> The engine is built by the first connect. Deregistering the registered instance
+ * ({@code DriverManager.deregisterDriver}, as Tomcat, Jetty and WildFly do when they undeploy a web application, or
+ * {@link #deregister()}) closes it: AWS clients and credential providers and their threads, caches, the JMX MBean. After
+ * that the deregistered instance refuses connects ({@code 08001}); another instance or a data source of the same class
+ * loader builds a new engine, so nothing of the driver stays reachable once the application stops connecting.
  *
  * <p>Errors are {@link SQLException}s whose message names the realm, conn_id and failing step:
  * {@code 08001} (URL, record, AWS source unreachable, invalid record), {@code 28000} (record not enabled, no password,
@@ -39,27 +45,130 @@ public class LavaPgDriver implements Driver {
     private static final Logger PARENT_LOGGER = Logger.getLogger("io.lava.jdbc");
     private static final Logger LOG = Logger.getLogger(LavaPgDriver.class.getName());
 
+    /** Guards {@link #sharedEngine} creation and {@link #registered}. */
+    private static final Object LOCK = new Object();
+    /** The engine of this class loader: created by the first connect, closed when the driver is deregistered. */
+    private static volatile Engine sharedEngine;
+    /** The instance registered with {@link DriverManager}, or {@code null}. Guarded by {@link #LOCK}. */
+    private static LavaPgDriver registered;
+
     static {
         try {
-            DriverManager.registerDriver(new LavaPgDriver());
+            register();
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "could not register io.lava.jdbc.LavaPgDriver with DriverManager", e);
         }
-        Metrics.register();
     }
 
-    private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
-    private final UnaryOperator<String> env;
-    private final ReusedResolutions resolutions;
+    /** The engine this instance connects through, or {@code null} for the class loader's shared one. */
+    private final Engine engine;
+    private volatile boolean deregistered;
 
-    /** Creates a driver that reads the process environment ({@code LAVA_REALM}, {@code LAVA_JOB_ID}, ...). */
+    /** Creates a driver that connects through the class loader's shared engine (built on first use). */
     public LavaPgDriver() {
-        this(System::getenv);
+        this.engine = null;
     }
 
-    LavaPgDriver(UnaryOperator<String> env) {
-        this.env = env;
-        this.resolutions = new ReusedResolutions(env, System::nanoTime);
+    /** @param engine an engine of the caller's (tests), used instead of the shared one and never closed here */
+    LavaPgDriver(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Registers a new driver instance with {@link DriverManager}, with a {@link java.sql.DriverAction} that closes the
+     * shared engine when it is deregistered. The class's static initializer calls this once; call it again only after
+     * {@link #deregister()} (pgjdbc's {@code Driver.register()} pattern).
+     *
+     * @throws IllegalStateException when a driver of this class loader is already registered
+     * @throws SQLException as {@link DriverManager#registerDriver(Driver, java.sql.DriverAction)}
+     */
+    public static void register() throws SQLException {
+        synchronized (LOCK) {
+            if (registered != null) {
+                throw new IllegalStateException("io.lava.jdbc.LavaPgDriver is already registered; deregister() it "
+                        + "first");
+            }
+            LavaPgDriver driver = new LavaPgDriver();
+            DriverManager.registerDriver(driver, driver::deregistered);
+            registered = driver;
+        }
+    }
+
+    /**
+     * Deregisters the driver {@link #register()} registered, which closes the shared engine (as
+     * {@code DriverManager.deregisterDriver} does when an application server undeploys a web application).
+     *
+     * @throws IllegalStateException when no driver of this class loader is registered
+     * @throws SQLException as {@link DriverManager#deregisterDriver(Driver)}
+     */
+    public static void deregister() throws SQLException {
+        LavaPgDriver driver;
+        synchronized (LOCK) {
+            driver = registered;
+        }
+        if (driver == null) {
+            throw new IllegalStateException("io.lava.jdbc.LavaPgDriver is not registered; register() it first");
+        }
+        DriverManager.deregisterDriver(driver);
+    }
+
+    /** @return whether a driver of this class loader is registered with {@link DriverManager} */
+    public static boolean isRegistered() {
+        synchronized (LOCK) {
+            return registered != null;
+        }
+    }
+
+    /**
+     * The {@link java.sql.DriverAction} of the registered instance: this instance refuses further connects, and the
+     * shared engine is closed — AWS clients and credential providers (their threads end), caches, the MBean. A later
+     * connect through another instance or a {@link LavaPgDataSource} of this class loader builds a new engine.
+     */
+    private void deregistered() {
+        deregistered = true;
+        Engine closing;
+        synchronized (LOCK) {
+            if (registered == this) {
+                registered = null;
+            }
+            closing = sharedEngine;
+            sharedEngine = null;
+        }
+        if (closing != null) {
+            closing.close();
+        }
+    }
+
+    /** @return the class loader's engine, built on first use, its counters registered as the driver's MBean */
+    static Engine sharedEngine() {
+        Engine current = sharedEngine;
+        if (current != null) {
+            return current;
+        }
+        synchronized (LOCK) {
+            if (sharedEngine == null) {
+                Engine created = Engine.create(System::getenv);
+                created.metrics().register();
+                sharedEngine = created;
+            }
+            return sharedEngine;
+        }
+    }
+
+    /**
+     * @return the engine this driver connects through
+     * @throws SQLException (08001) when this instance was deregistered
+     */
+    Engine engine() throws SQLException {
+        if (engine != null) {
+            return engine;
+        }
+        if (deregistered) {
+            throw new SQLException("lava-pg: this driver instance was deregistered (DriverManager.deregisterDriver) "
+                    + "and its engine closed. Connect through DriverManager.getConnection, a new LavaPgDriver or a "
+                    + "LavaPgDataSource", Errors.UNABLE_TO_CONNECT);
+        }
+        return sharedEngine();
     }
 
     /**
@@ -72,51 +181,24 @@ public class LavaPgDriver implements Driver {
      * @throws SQLException as {@link #connect}, for the steps before the connect itself
      */
     ReusedResolutions.Resolved resolve(String url, Properties info) throws SQLException {
-        return resolutions.resolve(url, info);
+        return engine().resolve(url, info);
     }
 
     /**
-     * Opens a connection.
+     * Opens a connection ({@link Engine#open}: reuse or resolve, pgjdbc, one retry with fresh credentials when the
+     * server refuses them).
      *
      * @param url a JDBC URL; any URL not starting with {@code jdbc:lava-pg:} yields {@code null}
      * @param info properties from the tool, may be {@code null}; {@code user} and {@code password} are ignored
      * @return pgjdbc's connection, or {@code null} for a foreign URL
-     * @throws SQLException see the class description for SQLStates
+     * @throws SQLException see the class description for SQLStates; {@code 08001} through a deregistered instance
      */
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
         if (!acceptsURL(url)) {
             return null;
         }
-        ReusedResolutions.Resolved resolved = resolve(url, info);
-        ConnectionRef ref = resolved.request().ref();
-        ConnectionOptions options = resolved.request().options();
-        Resolution resolution = resolved.resolution();
-        try {
-            return PgDelegate.connect(pgjdbc, options, resolution.connection(), env);
-        } catch (SQLException refused) {
-            if (!PgDelegate.credentialsRefused(refused)) {
-                throw refused;
-            }
-            // the password may have been rotated: drop what this connect used, resolve again, retry once
-            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': credentials refused ({2}); refreshing them and "
-                    + "retrying once", new Object[] {ref.realm(), ref.connId(), refused.getSQLState()});
-            Metrics.SHARED.authRetried();
-            resolution.invalidate();
-            Resolution again = Resolver.resolve(ref, options);
-            try {
-                return PgDelegate.connect(pgjdbc, options, again.connection(), env);
-            } catch (SQLException second) {
-                if (PgDelegate.credentialsRefused(second)) {
-                    SQLException e = new SQLException(second.getMessage().replaceFirst(": connect: ",
-                            ": connect: credentials were refreshed from their source and the server still refused "
-                                    + "them: "), second.getSQLState(), second.getCause());
-                    e.addSuppressed(refused);
-                    throw e;
-                }
-                throw second;
-            }
-        }
+        return engine().open(url, info).connection();
     }
 
     /** @return whether {@code url} starts with {@code jdbc:lava-pg:}; never throws */
@@ -144,7 +226,9 @@ public class LavaPgDriver implements Driver {
         }
         if (acceptsURL(url)) {
             try {
-                current = ConnectionRef.parse(url, current, key -> null).properties();
+                Properties parsed = new Properties();
+                parsed.putAll(ConnectionRef.parse(url, current, key -> null).properties());
+                current = parsed;
             } catch (SourceException e) {
                 // a half-typed URL: show what the properties say
             }
@@ -156,7 +240,7 @@ public class LavaPgDriver implements Driver {
             all.add(property.toDriverPropertyInfo(current));
         }
         try {
-            for (DriverPropertyInfo pg : pgjdbc.getPropertyInfo("jdbc:postgresql:", current)) {
+            for (DriverPropertyInfo pg : new org.postgresql.Driver().getPropertyInfo("jdbc:postgresql:", current)) {
                 if (pg.name.toLowerCase(Locale.ROOT).contains("password")) {
                     pg.value = null;
                 }

@@ -140,7 +140,20 @@ public enum LavaPgProperty {
      * @return the value set in {@code properties}, else the default (possibly {@code null})
      */
     public String get(Properties properties) {
-        String value = properties.getProperty(name);
+        return orDefault(properties.getProperty(name));
+    }
+
+    /**
+     * Reads this property from parsed properties.
+     *
+     * @param properties name to value
+     * @return the value set, trimmed, else the default (possibly {@code null})
+     */
+    String get(Map<String, String> properties) {
+        return orDefault(properties.get(name));
+    }
+
+    private String orDefault(String value) {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 

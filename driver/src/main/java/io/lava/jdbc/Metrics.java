@@ -11,18 +11,19 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
-/** The driver's JVM-wide counters, exposed over JMX as {@code io.lava.jdbc:type=LavaPgDriver}. Thread-safe. */
+/**
+ * One engine's counters, exposed over JMX as {@code io.lava.jdbc:type=LavaPgDriver} while the engine is open
+ * ({@link #register()}, {@link #unregister()}). Thread-safe.
+ */
 final class Metrics implements LavaPgDriverMXBean {
     private static final Logger LOG = Logger.getLogger(Metrics.class.getName());
 
     /** The JMX name of the driver's MBean. */
     static final String OBJECT_NAME = "io.lava.jdbc:type=LavaPgDriver";
 
-    static final Metrics SHARED = new Metrics();
-
     /** What a cache holds. */
     enum Kind {
-        RECORD, PARAMETER, SECRET
+        RECORD, PARAMETER, SECRET, TOKEN
     }
 
     /** The AWS services whose API calls are counted. */
@@ -47,16 +48,36 @@ final class Metrics implements LavaPgDriverMXBean {
         return a;
     }
 
-    /** Registers {@link #SHARED} with the platform MBean server, once per class loader; failures are logged only. */
-    static void register() {
+    /** Whether {@link #register()} registered this instance (and {@link #unregister()} must remove it). */
+    private volatile boolean registered;
+
+    /**
+     * Registers these counters with the platform MBean server as {@value #OBJECT_NAME}, unless another engine of this
+     * JVM (another class loader's driver) holds the name; failures are logged at FINE only.
+     */
+    void register() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(OBJECT_NAME);
             if (!server.isRegistered(name)) {
-                server.registerMBean(SHARED, name);
+                server.registerMBean(this, name);
+                registered = true;
             }
         } catch (JMException | RuntimeException e) {
             LOG.log(Level.FINE, "could not register the " + OBJECT_NAME + " MBean", e);
+        }
+    }
+
+    /** Removes the MBean if {@link #register()} added it. Idempotent; never throws. */
+    void unregister() {
+        if (!registered) {
+            return;
+        }
+        registered = false;
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(new ObjectName(OBJECT_NAME));
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not unregister the " + OBJECT_NAME + " MBean", e);
         }
     }
 
@@ -68,16 +89,19 @@ final class Metrics implements LavaPgDriverMXBean {
         misses[kind.ordinal()].increment();
     }
 
+    /** Counts a successful read from the source, in the foreground or a background refresh. */
+    void loaded(Kind kind) {
+        if (kind == Kind.TOKEN) {
+            tokenMints.increment();
+        }
+    }
+
     void staleServed() {
         stale.increment();
     }
 
     void refreshFailed() {
         refreshFailures.increment();
-    }
-
-    void tokenMinted() {
-        tokenMints.increment();
     }
 
     void authRetried() {

@@ -8,8 +8,9 @@ interface ParameterSource {
 
     /**
      * @param name the parameter name, already checked to lie under {@code /lava/<realm>/}
+     * @param timeouts time limits of the AWS call
      * @return the decrypted value, never {@code null}
      * @throws SourceException when the parameter is missing, not readable or not decryptable
      */
-    String get(String name);
+    String get(String name, CallTimeouts timeouts);
 }

@@ -110,6 +110,19 @@ final class PgDelegate {
      */
     static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options, ResolvedConnection resolved,
                               UnaryOperator<String> env) throws SQLException {
+        return connect(pgjdbc, options, resolved, env, false);
+    }
+
+    /**
+     * Opens the connection; {@code refreshed} says the credentials were just read again from their source after the
+     * server refused the cached ones, which the message of a second refusal then says.
+     *
+     * @return pgjdbc's own connection (not wrapped)
+     * @throws SQLException as {@link #connect(org.postgresql.Driver, ConnectionOptions, ResolvedConnection,
+     *     UnaryOperator)}
+     */
+    static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options, ResolvedConnection resolved,
+                              UnaryOperator<String> env, boolean refreshed) throws SQLException {
         String url = pgUrl(resolved);
         if (LOG.isLoggable(Level.FINE)) {
             LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': connecting to {2} as {3} (password from {4})",
@@ -124,7 +137,9 @@ final class PgDelegate {
             return connection;
         } catch (SQLException e) {
             String state = e.getSQLState() != null ? e.getSQLState() : Errors.UNABLE_TO_CONNECT;
-            throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, state, "PostgreSQL at "
+            String again = refreshed && credentialsRefused(e) ? "credentials were refreshed from their source and the "
+                    + "server still refused them: " : "";
+            throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, state, again + "PostgreSQL at "
                     + resolved.host() + ":" + resolved.port() + "/" + resolved.database() + " as user '"
                     + resolved.user() + "' failed: " + e.getMessage() + ". " + hint(state, resolved), e);
         }

@@ -7,15 +7,31 @@ import software.amazon.awssdk.services.rds.RdsUtilities;
 
 /**
  * RDS IAM tokens from the AWS SDK ({@code RdsUtilities.generateAuthenticationToken}): a SigV4 presigned
- * {@code rds-db:connect} URL without its scheme, {@code host:port/?Action=connect&DBUser=...&X-Amz-Expires=900&...}.
- * Signing is local: no network call.
+ * {@code rds-db:connect} URL without its scheme, {@code host:port/?Action=connect&DBUser=...&X-Amz-Expires=900&...},
+ * signed with the scope's credentials for the scope's region. Signing is local: no network call.
  *
- * @param credentials the shared credentials provider of the profile ({@link AwsClients#credentials()})
+ * @param aws the engine's credential providers, looked up per call
+ * @param scope the signing region and the profile whose credentials sign
  */
-record RdsTokenSource(AwsCredentialsProvider credentials) implements TokenSource {
+record RdsTokenSource(AwsClientRegistry aws, AwsClients.Scope scope) implements TokenSource {
 
     @Override
-    public String mint(Region region, String host, int port, String user) {
+    public String mint(String host, int port, String user) {
+        return sign(credentials(), scope.region(), host, port, user);
+    }
+
+    /**
+     * Signs one token.
+     *
+     * @param credentials the credentials to sign with
+     * @param region the region the token is for
+     * @param host the RDS endpoint
+     * @param port its port
+     * @param user the database user
+     * @return the token, valid for 900 seconds from now
+     * @throws SourceException when the credentials cannot be resolved
+     */
+    static String sign(AwsCredentialsProvider credentials, Region region, String host, int port, String user) {
         try {
             return RdsUtilities.builder()
                     .region(region)
@@ -31,9 +47,18 @@ record RdsTokenSource(AwsCredentialsProvider credentials) implements TokenSource
     @Override
     public String identity() {
         try {
-            return credentials.resolveCredentials().accessKeyId();
+            return credentials().resolveCredentials().accessKeyId();
         } catch (SdkException e) {
             throw AwsFailures.of(e, "resolving AWS credentials for an RDS IAM token", "rds-db:connect");
         }
+    }
+
+    private AwsCredentialsProvider credentials() {
+        return aws.credentials(scope.profile());
+    }
+
+    @Override
+    public String describe() {
+        return scope.region().id();
     }
 }

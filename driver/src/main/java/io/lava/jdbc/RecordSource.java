@@ -11,10 +11,11 @@ interface RecordSource {
      * Reads and validates one record.
      *
      * @param connId the conn_id
+     * @param timeouts time limits of the AWS call, if the source makes one
      * @return the validated record
      * @throws SourceException when the record is missing, invalid or disabled, or the source fails
      */
-    ConnectionRecord get(String connId);
+    ConnectionRecord get(String connId, CallTimeouts timeouts);
 
     /** @return where the records come from, for logs and messages, e.g. {@code DynamoDB table 'lava.p.connections'} */
     String describe();

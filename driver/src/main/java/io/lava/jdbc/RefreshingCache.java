@@ -13,7 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A bounded Caffeine cache of records, parameter values or secrets that refreshes ahead and survives AWS outages.
+ * A bounded Caffeine cache of records, parameter values, secrets or RDS IAM tokens that refreshes ahead and survives
+ * AWS outages: the one cache mechanism of the engine ({@link Caches}).
  *
  * <ul>
  *   <li><b>Single flight.</b> Concurrent callers for an absent key share one load (Caffeine's per-key compute); other
@@ -25,9 +26,12 @@ import java.util.logging.Logger;
  *   share that reload.</li>
  *   <li><b>Stale on error.</b> When a reload fails (5xx, throttling, timeout, malformed answer, network), the last
  *   good value keeps being served until it is {@code maxStale} older than its TTL, with one WARNING per key per
- *   outage, and background reloads keep being tried. After that, callers get the reload's failure.</li>
+ *   outage, and background reloads keep being tried. After that, callers get the reload's failure. With
+ *   {@code maxStale} zero (IAM tokens) a value is never served past its TTL.</li>
+ *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts}; a background
+ *   refresh with those of the load that produced the entry.</li>
  * </ul>
- * Thread-safe.
+ * Time comes from the injected {@link Ticker}, so tests advance it instead of waiting. Thread-safe.
  *
  * @param <K> key: an immutable value naming the source and the item, able to load it
  * @param <V> value, immutable
@@ -38,10 +42,11 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
     /** A cache key that can load its own value. */
     interface Loadable<V> {
         /**
+         * @param timeouts time limits of the AWS call the load makes, if any
          * @return the value, read from its source
          * @throws SourceException when the source fails
          */
-        V load();
+        V load(CallTimeouts timeouts);
 
         /** @return what this key names, for log lines; never a secret */
         String describe();
@@ -53,8 +58,9 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
      * @param value the value
      * @param loadedAtNanos ticker time of the successful load
      * @param lastFailure the failure of the latest reload, or {@code null} when the latest reload succeeded
+     * @param timeouts the time limits background refreshes of this entry use
      */
-    record Entry<V>(V value, long loadedAtNanos, RuntimeException lastFailure) {
+    record Entry<V>(V value, long loadedAtNanos, RuntimeException lastFailure, CallTimeouts timeouts) {
         @Override
         public String toString() {
             return "Entry[loadedAt=" + loadedAtNanos + (lastFailure == null ? "" : ", failing") + "]";
@@ -75,6 +81,7 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
     }
 
     private final Metrics.Kind kind;
+    private final Metrics metrics;
     private final long ttlNanos;
     private final long refreshAfterNanos;
     private final long maxStaleNanos;
@@ -85,12 +92,15 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
     /**
      * @param kind what the cache holds, for metrics and logs
      * @param ttl how long a value is served without reloading it; positive
-     * @param maxStale how long past {@code ttl} a value is still served while reloads fail
+     * @param maxStale how long past {@code ttl} a value is still served while reloads fail; zero for never
      * @param ticker time source (tests inject their own)
      * @param executor runs background refreshes
+     * @param metrics counts hits, misses, loads, stale values served and refresh failures
      */
-    RefreshingCache(Metrics.Kind kind, Duration ttl, Duration maxStale, Ticker ticker, Executor executor) {
+    RefreshingCache(Metrics.Kind kind, Duration ttl, Duration maxStale, Ticker ticker, Executor executor,
+                    Metrics metrics) {
         this.kind = kind;
+        this.metrics = metrics;
         this.ttlNanos = ttl.toNanos();
         this.refreshAfterNanos = Math.max(1, ttlNanos / 4 * 3);
         this.maxStaleNanos = maxStale.toNanos();
@@ -104,19 +114,20 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
                 .build(new CacheLoader<K, Entry<V>>() {
                     @Override
                     public Entry<V> load(K key) {
-                        return new Entry<>(RefreshingCache.load(key), ticker.read(), null);
+                        // reached only when a refresh finds the entry gone; get() passes the caller's limits
+                        return fetch(key, CallTimeouts.DEFAULT);
                     }
 
                     @Override
                     public Entry<V> reload(K key, Entry<V> old) {
                         try {
-                            Entry<V> fresh = load(key);
+                            Entry<V> fresh = fetch(key, old.timeouts());
                             warned.remove(key);
                             return fresh;
                         } catch (RuntimeException e) {
-                            Metrics.SHARED.refreshFailed();
+                            metrics.refreshFailed();
                             // keep the old value and its age; Caffeine tries again after refreshAfterWrite
-                            return new Entry<>(old.value(), old.loadedAtNanos(), e);
+                            return new Entry<>(old.value(), old.loadedAtNanos(), e, old.timeouts());
                         }
                     }
                 });
@@ -124,34 +135,35 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
 
     /**
      * @param key the key
+     * @param timeouts time limits of the load when the caller has to wait for one
      * @return the value: fresh, from the cache, or stale within {@code maxStale} when the source is failing
      * @throws SourceException the source's failure when nothing usable is cached
      */
-    Lookup<V> get(K key) {
+    Lookup<V> get(K key, CallTimeouts timeouts) {
         boolean[] loaded = {false};
         Entry<V> entry = cache.get(key, k -> {
             loaded[0] = true;
-            return new Entry<>(load(k), ticker.read(), null);
+            return fetch(k, timeouts);
         });
         if (loaded[0]) {
-            Metrics.SHARED.miss(kind);
+            metrics.miss(kind);
             return new Lookup<>(entry, false, false);
         }
         long age = ticker.read() - entry.loadedAtNanos();
         if (age < ttlNanos) {
-            Metrics.SHARED.hit(kind);
+            metrics.hit(kind);
             return new Lookup<>(entry, true, false);
         }
         if (entry.lastFailure() == null) {
             entry = refreshNow(key);
             if (entry.lastFailure() == null) {
-                Metrics.SHARED.miss(kind);
+                metrics.miss(kind);
                 return new Lookup<>(entry, false, false);
             }
             age = ticker.read() - entry.loadedAtNanos();
         }
         if (age < ttlNanos + maxStaleNanos) {
-            Metrics.SHARED.staleServed();
+            metrics.staleServed();
             if (warned.add(key)) {
                 LOG.log(Level.WARNING, "serving a cached {0} {1} s old because refreshing it failed ({2}); it is "
                         + "served for up to {3} s past its TTL while refreshes keep being tried",
@@ -174,10 +186,23 @@ final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         return entry.loadedAtNanos() + refreshAfterNanos;
     }
 
-    /** Reads a value from its source, logging the read at FINE. */
-    static <V> V load(Loadable<V> key) {
+    /**
+     * Reads a value from its source without caching it (a TTL of zero), logging the read at FINE.
+     *
+     * @param key what to read
+     * @param timeouts time limits of the AWS call
+     * @return the value
+     * @throws SourceException when the source fails
+     */
+    static <V> V load(Loadable<V> key, CallTimeouts timeouts) {
         LOG.log(Level.FINE, "reading {0}", key.describe());
-        return key.load();
+        return key.load(timeouts);
+    }
+
+    private Entry<V> fetch(K key, CallTimeouts timeouts) {
+        V value = load(key, timeouts);
+        metrics.loaded(kind);
+        return new Entry<>(value, ticker.read(), null, timeouts);
     }
 
     /** Reloads now, sharing any reload already in flight for this key. */

@@ -38,26 +38,29 @@ record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnabl
     }
 
     /**
-     * Drops this connection's cached record, SSM value, secret and IAM token, so the next resolve reads them anew, and
-     * ends the reuse of every earlier resolution ({@link ReusedResolutions#invalidateAll()}).
+     * Drops this connection's cached record, SSM value, secret and IAM token (if each is still the one this resolution
+     * read), so the next resolve reads them anew. Ending the reuse of earlier resolutions is the engine's part.
      */
     void invalidate() {
-        ReusedResolutions.invalidateAll();
         invalidation.run();
     }
 
-    /** Counts a reuse of this resolution: one cache hit for each cached value it holds, as a resolve would. */
-    void countReuse() {
+    /**
+     * Counts a reuse of this resolution: one cache hit for each cached value it holds, as a resolve would.
+     *
+     * @param metrics the engine's counters
+     */
+    void countReuse(Metrics metrics) {
         for (StepTiming timing : steps) {
             switch (timing.step()) {
-                case RECORD -> Metrics.SHARED.hit(Metrics.Kind.RECORD);
-                case PARAMETER -> Metrics.SHARED.hit(Metrics.Kind.PARAMETER);
-                case SECRET -> Metrics.SHARED.hit(Metrics.Kind.SECRET);
+                case RECORD -> metrics.hit(Metrics.Kind.RECORD);
+                case PARAMETER -> metrics.hit(Metrics.Kind.PARAMETER);
+                case SECRET -> metrics.hit(Metrics.Kind.SECRET);
                 default -> {
-                    // credentials and token steps read no cache of their own
+                    // credentials read no cache; a resolution with a token is never reused
                 }
             }
         }
-        Metrics.SHARED.resolutionReused();
+        metrics.resolutionReused();
     }
 }

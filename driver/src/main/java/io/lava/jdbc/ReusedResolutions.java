@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Lets a warm connect skip parsing and resolving: a connect with the same URL, properties and
- * {@link DriverManager#getLoginTimeout()} as an earlier one through the same driver reuses that connect's parsed
+ * {@link DriverManager#getLoginTimeout()} as an earlier one through the same engine reuses that connect's parsed
  * request and {@link Resolution} until the first value it read from the caches is due for its background refresh
  * (three quarters of that value's TTL). Until then a resolve would have served exactly the same values from the caches,
  * so nothing changes for the user; from then on the caches are read again, which starts the refresh as before.
@@ -23,12 +23,12 @@ import java.util.function.UnaryOperator;
  * the JIT's lower tiers; the full resolve then costs about a hundred times what it costs in a tight loop (benchmark
  * rows 2 and 2b). Reuse keeps that path to one lookup.
  *
- * <p>Never reused: resolutions with an IAM token (tokens refresh on their own schedule, {@link IamTokens}), with a
- * value read uncached ({@code recordTtl}, {@code parameterTtl} or {@code secretTtl} 0) or served stale. Any
- * {@link Resolution#invalidate()} in the JVM (the server refused credentials) ends every reuse, so a rotated password
- * that one connect picked up is what the next connect of any pool reads. Failed parses and resolves are not kept.
+ * <p>Never reused: resolutions with an IAM token (tokens refresh on their own schedule in their cache), with a
+ * value read uncached ({@code recordTtl}, {@code parameterTtl} or {@code secretTtl} 0) or served stale. When the
+ * server refuses credentials anywhere, the engine calls {@link #invalidateAll()}, which ends every reuse, so a rotated
+ * password that one connect picked up is what the next connect of any pool reads. Failed parses and resolves are not kept.
  *
- * <p>Thread-safe. Bounded to {@value #MAXIMUM_SIZE} distinct (URL, properties) pairs per driver instance. Keys hold the
+ * <p>Thread-safe. Bounded to {@value #MAXIMUM_SIZE} distinct (URL, properties) pairs per engine. Keys hold the
  * tool's properties (a {@code password} a tool sends, though ignored, included); they are never logged and their
  * {@code toString} shows no value.
  */
@@ -36,8 +36,6 @@ final class ReusedResolutions {
     /** Bound on the (URL, properties) pairs remembered. */
     static final int MAXIMUM_SIZE = 1_000;
 
-    /** Bumped by every invalidation in the JVM; a resolution remembered before the bump is not reused. */
-    private static final AtomicLong GENERATION = new AtomicLong();
 
     /** What a connect works from: the parsed URL and options, and the resolved connection. */
     record Resolved(ConnectionRequest request, Resolution resolution) {
@@ -54,7 +52,7 @@ final class ReusedResolutions {
     /**
      * @param request the parsed request (pure function of the key: always reusable)
      * @param resolution the resolution to reuse, or {@code null} when it may not be reused
-     * @param generation {@link #GENERATION} before the resolve began
+     * @param generation {@link #generation} before the resolve began
      */
     private record Remembered(ConnectionRequest request, Resolution resolution, long generation) {
         @Override
@@ -63,17 +61,25 @@ final class ReusedResolutions {
         }
     }
 
+    /** Bumped by every invalidation; a resolution remembered before the bump is not reused. */
+    private final AtomicLong generation = new AtomicLong();
     private final Cache<Key, Remembered> remembered = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
     private final UnaryOperator<String> env;
+    private final Resolver resolver;
     private final LongSupplier nanoTime;
+    private final Metrics metrics;
 
     /**
-     * @param env environment lookup of the driver ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE})
-     * @param nanoTime the clock of the caches' tickers ({@link System#nanoTime()} outside tests)
+     * @param env environment lookup ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE})
+     * @param resolver resolves what cannot be reused
+     * @param nanoTime the clock of the caches' ticker
+     * @param metrics counts reuses
      */
-    ReusedResolutions(UnaryOperator<String> env, LongSupplier nanoTime) {
+    ReusedResolutions(UnaryOperator<String> env, Resolver resolver, LongSupplier nanoTime, Metrics metrics) {
         this.env = env;
+        this.resolver = resolver;
         this.nanoTime = nanoTime;
+        this.metrics = metrics;
     }
 
     /**
@@ -85,21 +91,27 @@ final class ReusedResolutions {
     Resolved resolve(String url, Properties info) throws SQLException {
         Key key = new Key(url, snapshot(info), DriverManager.getLoginTimeout());
         Remembered last = remembered.getIfPresent(key);
-        if (last != null && last.resolution() != null && last.generation() == GENERATION.get()
+        if (last != null && last.resolution() != null && last.generation() == generation.get()
                 && nanoTime.getAsLong() - last.resolution().reusableUntilNanos() < 0) {
-            last.resolution().countReuse();
+            last.resolution().countReuse(metrics);
             return new Resolved(last.request(), last.resolution());
         }
         ConnectionRequest request = last != null ? last.request() : ConnectionRequest.of(url, info, env);
-        long generation = GENERATION.get();
-        Resolution resolution = Resolver.resolve(request.ref(), request.options());
-        remembered.put(key, new Remembered(request, resolution.reusable() ? resolution : null, generation));
+        long before = generation.get();
+        Resolution resolution = resolver.resolve(request.ref(), request.options());
+        remembered.put(key, new Remembered(request, resolution.reusable() ? resolution : null, before));
         return new Resolved(request, resolution);
     }
 
-    /** Ends the reuse of every resolution remembered so far, in every driver instance of this class loader. */
-    static void invalidateAll() {
-        GENERATION.incrementAndGet();
+    /** Ends the reuse of every resolution remembered so far (the server refused credentials somewhere). */
+    void invalidateAll() {
+        generation.incrementAndGet();
+    }
+
+    /** Forgets everything remembered. */
+    void clear() {
+        generation.incrementAndGet();
+        remembered.invalidateAll();
     }
 
     /** The properties as the driver reads them: with their defaults ({@code new Properties(defaults)}) resolved. */

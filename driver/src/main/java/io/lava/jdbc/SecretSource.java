@@ -8,8 +8,9 @@ interface SecretSource {
 
     /**
      * @param secretId the record's {@code secret_id}
+     * @param timeouts time limits of the AWS call
      * @return the fields the secret supplies
      * @throws SourceException when the secret is missing, unreadable, binary, or not a JSON object
      */
-    SecretFields get(String secretId);
+    SecretFields get(String secretId, CallTimeouts timeouts);
 }

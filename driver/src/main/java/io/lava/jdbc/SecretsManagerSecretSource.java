@@ -8,18 +8,20 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * AWS Secrets Manager: {@code GetSecretValue(SecretId)}; the {@code SecretString} must be a JSON object, binary secrets
  * are refused (lava's rule).
  *
- * @param clients the shared AWS clients
+ * @param aws the engine's clients, looked up per call
+ * @param scope region, profile and endpoint
  */
-record SecretsManagerSecretSource(AwsClients clients) implements SecretSource {
+record SecretsManagerSecretSource(AwsClientRegistry aws, AwsClients.Scope scope) implements SecretSource {
 
     @Override
-    public SecretFields get(String secretId) {
+    public SecretFields get(String secretId, CallTimeouts timeouts) {
         GetSecretValueResponse response;
         try {
-            response = clients.secretsManager().getSecretValue(b -> b.secretId(secretId));
+            response = aws.clients(scope).secretsManager().getSecretValue(b -> b.secretId(secretId)
+                    .overrideConfiguration(timeouts::applyTo));
         } catch (ResourceNotFoundException e) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "' does not exist in "
-                    + clients.scope().region() + ". Fix the record's 'secret_id' or create the secret", e);
+                    + scope.region() + ". Fix the record's 'secret_id' or create the secret", e);
         } catch (SdkException e) {
             throw AwsFailures.of(e, "Secrets Manager GetSecretValue '" + secretId + "'",
                     "secretsmanager:GetSecretValue (and kms:Decrypt for a customer-managed key)");

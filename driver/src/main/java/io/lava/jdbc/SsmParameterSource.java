@@ -7,18 +7,20 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 /**
  * SSM Parameter Store: {@code GetParameter(Name, WithDecryption=true)}.
  *
- * @param clients the shared AWS clients
+ * @param aws the engine's clients, looked up per call
+ * @param scope region, profile and endpoint
  */
-record SsmParameterSource(AwsClients clients) implements ParameterSource {
+record SsmParameterSource(AwsClientRegistry aws, AwsClients.Scope scope) implements ParameterSource {
 
     @Override
-    public String get(String name) {
+    public String get(String name, CallTimeouts timeouts) {
         GetParameterResponse response;
         try {
-            response = clients.ssm().getParameter(b -> b.name(name).withDecryption(true));
+            response = aws.clients(scope).ssm().getParameter(b -> b.name(name).withDecryption(true)
+                    .overrideConfiguration(timeouts::applyTo));
         } catch (ParameterNotFoundException e) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "SSM parameter '" + name + "' does not exist in "
-                    + clients.scope().region() + ". Create it as a SecureString, or fix the record's 'password' field",
+                    + scope.region() + ". Create it as a SecureString, or fix the record's 'password' field",
                     e);
         } catch (SdkException e) {
             throw AwsFailures.of(e, "SSM GetParameter '" + name + "'", "ssm:GetParameter and kms:Decrypt");

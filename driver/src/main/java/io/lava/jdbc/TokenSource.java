@@ -1,22 +1,19 @@
 package io.lava.jdbc;
 
-import software.amazon.awssdk.regions.Region;
-
 /**
  * Mints RDS IAM authentication tokens ({@link RdsTokenSource}). Implementations are immutable values whose equality
- * identifies the credentials used, so that they can key a cache.
+ * identifies the signing region and credentials, so that they can key a cache.
  */
 interface TokenSource {
 
     /**
-     * @param region the region the token is signed for
      * @param host the host the token is signed for
      * @param port the port the token is signed for
      * @param user the database user
      * @return a token, valid for 15 minutes from now (AWS RDS docs)
      * @throws SourceException when the AWS credentials cannot be resolved
      */
-    String mint(Region region, String host, int port, String user);
+    String mint(String host, int port, String user);
 
     /**
      * @return the identity the tokens are signed with (an access key id; never a secret), part of the cache key so that
@@ -24,4 +21,7 @@ interface TokenSource {
      * @throws SourceException when the AWS credentials cannot be resolved
      */
     String identity();
+
+    /** @return where the tokens are signed for, for logs and messages: the region, e.g. {@code eu-west-1} */
+    String describe();
 }

@@ -23,7 +23,8 @@ class ConnectionOptionsTest {
         ConnectionOptions o = options("jdbc:lava-pg:prod/warehouse", NO_ENV);
         assertThat(o.connectionsTable()).isEqualTo("lava.prod.connections");
         assertThat(o.connectionsFile()).isNull();
-        assertThat(o.aws()).isEqualTo(new AwsSettings(null, null, null, Duration.ofSeconds(10), Duration.ofSeconds(3)));
+        assertThat(o.aws()).isEqualTo(new AwsSettings(null, null, null));
+        assertThat(o.timeouts()).isEqualTo(new CallTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(3)));
         assertThat(o.maxStale()).isEqualTo(Duration.ofHours(1));
         assertThat(o.recordTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(o.parameterTtl()).isEqualTo(Duration.ofMinutes(5));
@@ -38,8 +39,7 @@ class ConnectionOptionsTest {
                 + "&parameterTtl=2&secretTtl=0&sslmode=require", NO_ENV);
         assertThat(o.connectionsTable()).isEqualTo("t");
         assertThat(o.connectionsFile()).isEqualTo(Path.of("/f.json"));
-        assertThat(o.aws()).isEqualTo(new AwsSettings("eu-west-1", "ops", "http://localhost:4566", Duration.ofSeconds(10),
-                Duration.ofSeconds(3)));
+        assertThat(o.aws()).isEqualTo(new AwsSettings("eu-west-1", "ops", "http://localhost:4566"));
         assertThat(o.recordTtl()).isEqualTo(Duration.ofSeconds(1));
         assertThat(o.parameterTtl()).isEqualTo(Duration.ofSeconds(2));
         assertThat(o.secretTtl()).isZero();
@@ -48,14 +48,14 @@ class ConnectionOptionsTest {
 
     @Test
     void loginTimeoutCapsTheAwsCallTimeout() {
-        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=4", NO_ENV).aws().apiCallTimeout())
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=4", NO_ENV).timeouts().apiCall())
                 .isEqualTo(Duration.ofSeconds(4));
-        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=2&awsApiCallAttemptTimeout=3", NO_ENV).aws())
-                .extracting(AwsSettings::apiCallTimeout, AwsSettings::apiCallAttemptTimeout)
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=2&awsApiCallAttemptTimeout=3", NO_ENV).timeouts())
+                .extracting(CallTimeouts::apiCall, CallTimeouts::attempt)
                 .containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=60", NO_ENV).aws().apiCallTimeout())
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=60", NO_ENV).timeouts().apiCall())
                 .isEqualTo(Duration.ofSeconds(10));
-        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=0", NO_ENV).aws().apiCallTimeout())
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=0", NO_ENV).timeouts().apiCall())
                 .isEqualTo(Duration.ofSeconds(10));
     }
 

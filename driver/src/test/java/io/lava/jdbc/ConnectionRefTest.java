@@ -61,7 +61,7 @@ class ConnectionRefTest {
         Properties defaults = new Properties();
         defaults.setProperty("awsRegion", "eu-west-1");
         ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:p/c", new Properties(defaults), NO_ENV);
-        assertThat(ref.properties().getProperty("awsRegion")).isEqualTo("eu-west-1");
+        assertThat(ref.properties().get("awsRegion")).isEqualTo("eu-west-1");
     }
 
     @ParameterizedTest(name = "{0}")

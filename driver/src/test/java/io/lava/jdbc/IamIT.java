@@ -50,13 +50,17 @@ class IamIT {
         assertThat(SecretLeakGuard.lines()).anyMatch(line -> line.contains("raised to require"));
     }
 
-    /** Sets iam_user's password to the token the driver will present when signing for {@code host}. */
+    /**
+     * Sets iam_user's password to the token the driver will present when signing for {@code host}: the token the
+     * shared engine's cache holds for it, read by resolving a record that names that host.
+     */
     private static String tokenIsThePassword(String host) throws SQLException {
-        AwsClients clients = AwsClients.forSettings(new AwsSettings("us-east-1", null, aws.endpoint(),
-                AwsSettings.DEFAULT_API_CALL_TIMEOUT, AwsSettings.DEFAULT_API_CALL_ATTEMPT_TIMEOUT));
-        TokenSource source = new RdsTokenSource(clients.credentials());
-        String token = IamTokens.SHARED.get(new IamTokens.Key(source, source.identity(), Region.US_EAST_1, host,
-                pg.port(), "iam_user", Duration.ofSeconds(840)));
+        String probe = "token-for-" + host;
+        Map<String, Object> r = auroraRecord(probe);
+        r.put("host", host);
+        aws.putRecord(TABLE, r);
+        String token = LavaPgDriver.sharedEngine().resolve("jdbc:lava-pg:" + REALM + "/" + probe, props())
+                .resolution().connection().password();
         pg.setPassword("iam_user", token);
         return token;
     }
@@ -99,7 +103,7 @@ class IamIT {
         String url = "jdbc:lava-pg:" + REALM + "/aurora-again";
         ReusedResolutions.Resolved first = driver.resolve(url, props());
         ReusedResolutions.Resolved second = driver.resolve(url, props());
-        // the token has its own refresh-ahead schedule (IamTokens): every connect asks that cache
+        // the token has its own refresh-ahead schedule in its cache: every connect asks that cache
         assertThat(first.resolution().reusable()).isFalse();
         assertThat(second.resolution()).isNotSameAs(first.resolution());
         assertThat(second.resolution().steps()).extracting(Resolution.StepTiming::step).contains(Errors.Step.TOKEN);

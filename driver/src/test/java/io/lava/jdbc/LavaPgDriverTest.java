@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LavaPgDriverTest {
-    private final LavaPgDriver driver = new LavaPgDriver(key -> null);
+    private final LavaPgDriver driver = new LavaPgDriver(Engine.create(key -> null));
 
     @ParameterizedTest
     @NullAndEmptySource

@@ -55,13 +55,17 @@ class RdsRegionsTest {
             ConnectionOptions options = ConnectionOptions.of(ref, k -> null);
             ResolvedConnection resolved = new ResolvedConnection("prod", "aurora", LavaType.POSTGRES_AURORA, host,
                     5432, "db", "iam_user", null, ResolvedConnection.PasswordSource.IAM_TOKEN, null, null);
-            IamTokens.Key key = Resolver.tokenKey(options, resolved);
-            assertThat(key.region()).isEqualTo(Region.of(region));
-            assertThat(key.host()).isEqualTo(signedHost);
-            assertThat(key.port()).isEqualTo(iamHost != null ? 15432 : 5432);
-            assertThat(key.user()).isEqualTo("iam_user");
-            assertThat(key.ttl()).isEqualTo(Duration.ofSeconds(840));
-            assertThat(key.identity()).isEqualTo("AKIDLAVATEST");
+            Metrics metrics = new Metrics();
+            try (AwsSources sources = new AwsSources(new AwsClientRegistry(metrics))) {
+                Resolver resolver = new Resolver(new Caches(System::nanoTime, Runnable::run, metrics), sources,
+                        System::nanoTime);
+                Caches.TokenKey key = resolver.tokenKey(options, resolved);
+                assertThat(((RdsTokenSource) key.source()).scope().region()).isEqualTo(Region.of(region));
+                assertThat(key.host()).isEqualTo(signedHost);
+                assertThat(key.port()).isEqualTo(iamHost != null ? 15432 : 5432);
+                assertThat(key.user()).isEqualTo("iam_user");
+                assertThat(key.identity()).isEqualTo("AKIDLAVATEST");
+            }
         } finally {
             System.clearProperty("aws.region");
         }

@@ -25,16 +25,27 @@ class RefreshingCacheTest {
     private static final Duration TTL = Duration.ofSeconds(60);
     private static final Duration MAX_STALE = Duration.ofMinutes(10);
     private static final Logger CACHE_LOG = Logger.getLogger(RefreshingCache.class.getName());
+    private static final CallTimeouts T = CallTimeouts.DEFAULT;
 
     /** A source whose loads are counted and can be made to fail. */
     private static final class Source {
         final AtomicInteger loads = new AtomicInteger();
         volatile boolean failing;
-        volatile long delayMillis;
+        volatile CountDownLatch hold;
+        final CountDownLatch entered = new CountDownLatch(1);
+        volatile CallTimeouts lastTimeouts;
 
         String load(String name) {
             loads.incrementAndGet();
-            sleep(delayMillis);
+            entered.countDown();
+            CountDownLatch h = hold;
+            if (h != null) {
+                try {
+                    h.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (failing) {
                 throw new SourceException("08001", "source down");
             }
@@ -44,7 +55,8 @@ class RefreshingCacheTest {
 
     private record Key(Source source, String name) implements RefreshingCache.Loadable<String> {
         @Override
-        public String load() {
+        public String load(CallTimeouts timeouts) {
+            source.lastTimeouts = timeouts;
             return source.load(name);
         }
 
@@ -58,7 +70,7 @@ class RefreshingCacheTest {
     private final Source source = new Source();
     private final Key key = new Key(source, "k");
     private final RefreshingCache<Key, String> cache =
-            new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, Runnable::run);
+            new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, Runnable::run, new Metrics());
     private final List<LogRecord> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -93,11 +105,11 @@ class RefreshingCacheTest {
 
     @Test
     void coldMissThenHits() {
-        RefreshingCache.Lookup<String> first = cache.get(key);
+        RefreshingCache.Lookup<String> first = cache.get(key, T);
         assertThat(first.value()).isEqualTo("k#1");
         assertThat(first.fromCache()).isFalse();
         advance(Duration.ofSeconds(30));
-        RefreshingCache.Lookup<String> second = cache.get(key);
+        RefreshingCache.Lookup<String> second = cache.get(key, T);
         assertThat(second.value()).isEqualTo("k#1");
         assertThat(second.fromCache()).isTrue();
         assertThat(source.loads).hasValue(1);
@@ -107,38 +119,38 @@ class RefreshingCacheTest {
     void refreshesInTheBackgroundAfterThreeQuartersOfTheTtl() {
         List<Runnable> background = new ArrayList<>();
         RefreshingCache<Key, String> queued =
-                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, background::add);
-        queued.get(key);
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, background::add, new Metrics());
+        queued.get(key, T);
         advance(Duration.ofSeconds(44));
-        assertThat(queued.get(key).value()).isEqualTo("k#1");
+        assertThat(queued.get(key, T).value()).isEqualTo("k#1");
         runAll(background);
         assertThat(source.loads).hasValue(1);
         advance(Duration.ofSeconds(2));
         // served the current value at once; the refresh waits for the background executor
-        RefreshingCache.Lookup<String> lookup = queued.get(key);
+        RefreshingCache.Lookup<String> lookup = queued.get(key, T);
         assertThat(lookup.value()).isEqualTo("k#1");
         assertThat(lookup.fromCache()).isTrue();
         assertThat(source.loads).hasValue(1);
         runAll(background);
         assertThat(source.loads).hasValue(2);
-        assertThat(queued.get(key).value()).isEqualTo("k#2");
+        assertThat(queued.get(key, T).value()).isEqualTo("k#2");
     }
 
     @Test
     void anIdleEntryPastItsTtlIsReloadedBeforeItIsServed() {
-        cache.get(key);
+        cache.get(key, T);
         advance(Duration.ofSeconds(90));
-        assertThat(cache.get(key).value()).isEqualTo("k#2");
+        assertThat(cache.get(key, T).value()).isEqualTo("k#2");
         assertThat(source.loads).hasValue(2);
     }
 
     @Test
     void staleValueIsServedWhileTheSourceFailsWithOneWarning() {
-        cache.get(key);
+        cache.get(key, T);
         source.failing = true;
         advance(Duration.ofSeconds(90));
         for (int i = 0; i < 5; i++) {
-            RefreshingCache.Lookup<String> lookup = cache.get(key);
+            RefreshingCache.Lookup<String> lookup = cache.get(key, T);
             assertThat(lookup.value()).isEqualTo("k#1");
             assertThat(lookup.stale()).isTrue();
             advance(Duration.ofSeconds(1));
@@ -148,64 +160,70 @@ class RefreshingCacheTest {
         // the source recovers: the next background refresh replaces the stale value
         source.failing = false;
         advance(Duration.ofSeconds(46));
-        cache.get(key);
-        assertThat(cache.get(key).value()).startsWith("k#").isNotEqualTo("k#1");
-        assertThat(cache.get(key).stale()).isFalse();
+        cache.get(key, T);
+        assertThat(cache.get(key, T).value()).startsWith("k#").isNotEqualTo("k#1");
+        assertThat(cache.get(key, T).stale()).isFalse();
     }
 
     @Test
     void aStaleValueIsNotServedPastMaxStale() {
-        cache.get(key);
+        cache.get(key, T);
         source.failing = true;
         advance(TTL.plus(MAX_STALE).minusSeconds(1));
-        assertThat(cache.get(key).stale()).isTrue();
+        assertThat(cache.get(key, T).stale()).isTrue();
         advance(Duration.ofSeconds(2));
-        assertThatThrownBy(() -> cache.get(key)).isInstanceOf(SourceException.class).hasMessage("source down");
+        assertThatThrownBy(() -> cache.get(key, T)).isInstanceOf(SourceException.class).hasMessage("source down");
     }
 
     @Test
     void zeroMaxStaleNeverServesStale() {
         RefreshingCache<Key, String> strict =
-                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, Duration.ZERO, now::get, Runnable::run);
-        strict.get(key);
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, Duration.ZERO, now::get, Runnable::run, new Metrics());
+        strict.get(key, T);
         source.failing = true;
         advance(Duration.ofSeconds(61));
-        assertThatThrownBy(() -> strict.get(key)).hasMessage("source down");
+        assertThatThrownBy(() -> strict.get(key, T)).hasMessage("source down");
     }
 
     @Test
     void coldCacheWithFailingSourceFailsAndCachesNothing() {
         source.failing = true;
-        assertThatThrownBy(() -> cache.get(key)).hasMessage("source down");
+        assertThatThrownBy(() -> cache.get(key, T)).hasMessage("source down");
         source.failing = false;
-        assertThat(cache.get(key).value()).isEqualTo("k#2");
+        assertThat(cache.get(key, T).value()).isEqualTo("k#2");
     }
 
     @Test
     void invalidateDropsOnlyTheEntryThatWasServed() {
-        RefreshingCache.Lookup<String> used = cache.get(key);
+        RefreshingCache.Lookup<String> used = cache.get(key, T);
         cache.invalidate(key, used.entry());
-        RefreshingCache.Lookup<String> fresh = cache.get(key);
+        RefreshingCache.Lookup<String> fresh = cache.get(key, T);
         assertThat(fresh.value()).isEqualTo("k#2");
         cache.invalidate(key, used.entry()); // a second caller that also saw the old credentials refused
-        assertThat(cache.get(key).value()).isEqualTo("k#2");
+        assertThat(cache.get(key, T).value()).isEqualTo("k#2");
     }
 
     @Test
     void concurrentCallersShareOneLoad() throws Exception {
-        source.delayMillis = 100;
-        int threads = 64;
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        source.hold = new CountDownLatch(1);
+        int threads = 16;
+        List<Thread> started = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r);
+            synchronized (started) {
+                started.add(t);
+            }
+            return t;
+        });
         try {
             List<Future<String>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return cache.get(key).value();
-                }));
+            results.add(pool.submit(() -> cache.get(key, T).value()));
+            assertThat(source.entered.await(10, TimeUnit.SECONDS)).as("first load started").isTrue();
+            for (int i = 1; i < threads; i++) {
+                results.add(pool.submit(() -> cache.get(key, T).value()));
             }
-            start.countDown();
+            awaitAllWaiting(started, threads);
+            source.hold.countDown();
             for (Future<String> f : results) {
                 assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("k#1");
             }
@@ -215,19 +233,37 @@ class RefreshingCacheTest {
         assertThat(source.loads).hasValue(1);
     }
 
+    @Test
+    void backgroundRefreshesUseTheTimeLimitsOfTheLoadThatFilledTheEntry() {
+        CallTimeouts tight = new CallTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        cache.get(key, tight);
+        assertThat(source.lastTimeouts).isEqualTo(tight);
+        source.lastTimeouts = null;
+        advance(TTL.multipliedBy(3).dividedBy(4).plusSeconds(1));
+        cache.get(key, T); // starts the refresh (run at once here)
+        assertThat(source.loads).hasValue(2);
+        assertThat(source.lastTimeouts).isEqualTo(tight);
+    }
+
+    /** Until every pool thread exists and is parked (in the load, or on Caffeine's in-flight load). */
+    private static void awaitAllWaiting(List<Thread> threads, int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            synchronized (threads) {
+                if (threads.size() == count && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                        || t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED)) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the callers did not all wait on the first load");
+    }
+
     private static void runAll(List<Runnable> tasks) {
         while (!tasks.isEmpty()) {
             tasks.remove(0).run();
         }
     }
 
-    private static void sleep(long millis) {
-        if (millis > 0) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }

@@ -23,6 +23,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,12 @@ class ResilienceIT {
         }
     }
 
+    private static void connectAndQuery(TestEngine test, String url, Properties p) throws SQLException {
+        try (Connection c = test.connect(url, p); Statement s = c.createStatement()) {
+            s.execute("select 1");
+        }
+    }
+
     private static long metric(String attribute) throws Exception {
         return (Long) ManagementFactory.getPlatformMBeanServer()
                 .getAttribute(new ObjectName("io.lava.jdbc:type=LavaPgDriver"), attribute);
@@ -169,10 +176,9 @@ class ResilienceIT {
         aws.putRecord(LocalAws.connectionsTable(realm), r);
         Properties p = props(aws.endpoint());
         p.setProperty("iamHost", realm + ".example.internal"); // a token key no other test uses
-        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:" + realm + "/aurora", p, k -> null);
-        ConnectionOptions options = ConnectionOptions.of(ref, k -> null);
         long mints = metric("TokenMints");
-        storm(64, () -> assertThat(Resolver.resolve(ref, options).connection().password()).isNotBlank());
+        storm(64, () -> assertThat(LavaPgDriver.sharedEngine().resolve("jdbc:lava-pg:" + realm + "/aurora", p)
+                .resolution().connection().password()).isNotBlank());
         assertThat(metric("TokenMints") - mints).isEqualTo(1);
     }
 
@@ -248,17 +254,19 @@ class ResilienceIT {
         String url = "jdbc:lava-pg:" + realm + "/db";
         Properties p = props(front.baseUrl());
         p.setProperty("parameterTtl", "1");
-        connectAndQuery(url, p);
-        StubMapping stub = inject(fault, "AmazonSSM.GetParameter");
-        try {
-            Thread.sleep(1_200); // the cached value is now past its TTL
-            long stale = metric("StaleValuesServed");
-            connectAndQuery(url, p);
-            assertThat(metric("StaleValuesServed") - stale).isPositive();
+        StubMapping stub = null;
+        try (TestEngine test = new TestEngine()) {
+            connectAndQuery(test, url, p);
+            stub = inject(fault, "AmazonSSM.GetParameter");
+            test.advance(Duration.ofMillis(1_200)); // the cached value is now past its TTL
+            connectAndQuery(test, url, p);
+            assertThat(test.metrics().getStaleValuesServed()).isPositive();
             assertThat(front.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(anyUrl())
                     .withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter")))).isNotEmpty();
         } finally {
-            front.removeStub(stub);
+            if (stub != null) {
+                front.removeStub(stub);
+            }
         }
     }
 
@@ -292,16 +300,19 @@ class ResilienceIT {
         own.putParameter("/lava/" + realm + "/res", PASSWORD);
         Properties p = props(own.endpoint());
         p.setProperty("recordTtl", "1");
-        connectAndQuery("jdbc:lava-pg:" + realm + "/db", p);
-        own.close();
-        Thread.sleep(1_200);
-        connectAndQuery("jdbc:lava-pg:" + realm + "/db", p); // warm: the record is served stale
-        assertThatThrownBy(() -> connectAndQuery("jdbc:lava-pg:" + realm + "/other", p)) // cold: fast, clear
-                .isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getSQLState()).isEqualTo("08001");
-                    assertThat(e.getMessage()).contains("record: DynamoDB GetItem on table 'lava." + realm
-                            + ".connections' failed", "Check the network");
-                });
+        try (TestEngine test = new TestEngine()) {
+            connectAndQuery(test, "jdbc:lava-pg:" + realm + "/db", p);
+            own.close();
+            test.advance(Duration.ofMillis(1_200));
+            connectAndQuery(test, "jdbc:lava-pg:" + realm + "/db", p); // warm: the record is served stale
+            assertThat(test.metrics().getStaleValuesServed()).isEqualTo(1);
+            assertThatThrownBy(() -> connectAndQuery(test, "jdbc:lava-pg:" + realm + "/other", p)) // cold: clear
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("08001");
+                        assertThat(e.getMessage()).contains("record: DynamoDB GetItem on table 'lava." + realm
+                                + ".connections' failed", "Check the network");
+                    });
+        }
     }
 
     // ---- metrics ----

@@ -13,7 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +53,12 @@ class ReusedResolutionsIT {
 
     private static String connect(String realm, Properties p) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm + "/db", p)) {
+            return Fixtures.queryString(c, "select current_setting('application_name')");
+        }
+    }
+
+    private static String connect(TestEngine test, String realm, Properties p) throws SQLException {
+        try (Connection c = test.connect("jdbc:lava-pg:" + realm + "/db", p)) {
             return Fixtures.queryString(c, "select current_setting('application_name')");
         }
     }
@@ -113,35 +119,28 @@ class ReusedResolutionsIT {
         String realm = realmWithRecord("reuse_user", PASSWORD);
         Properties p = Fixtures.awsProperties(aws);
         p.setProperty("recordTtl", "8"); // refresh due 6 s after the record is read, expiry at 8 s
-        long getItems = metric("DynamoDbCalls");
-        long start = System.nanoTime();
-        connect(realm, p); // the record is read between start and loaded
-        long loaded = System.nanoTime();
-        assertThat(metric("DynamoDbCalls") - getItems).isEqualTo(1);
-        long reused = metric("ResolutionsReused");
-        connect(realm, p);
-        assertThat(metric("ResolutionsReused") - reused).isEqualTo(1);
+        try (TestEngine test = TestEngine.queuingRefreshes()) {
+            Metrics m = test.metrics();
+            connect(test, realm, p);
+            assertThat(m.getDynamoDbCalls()).isEqualTo(1);
+            connect(test, realm, p);
+            assertThat(m.getResolutionsReused()).isEqualTo(1);
 
-        // past the refresh time for sure, and (the first connect taking well under 2 s) before the TTL
-        TimeUnit.NANOSECONDS.sleep(loaded + TimeUnit.MILLISECONDS.toNanos(6_050) - System.nanoTime());
-        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(7_500));
-        long hits = metric("RecordCacheHits");
-        connect(realm, p); // reads the cache again: served at once, and the refresh starts in the background
-        assertThat(metric("ResolutionsReused") - reused).isEqualTo(1);
-        assertThat(metric("RecordCacheHits") - hits).isEqualTo(1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (metric("DynamoDbCalls") - getItems < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(metric("DynamoDbCalls") - getItems).as("the background refresh's GetItem").isEqualTo(2);
+            test.advance(Duration.ofMillis(6_050)); // past the refresh time, before the TTL
+            connect(test, realm, p); // reads the cache again: served at once, and the refresh is queued
+            assertThat(m.getResolutionsReused()).isEqualTo(1);
+            assertThat(m.getRecordCacheHits()).isEqualTo(2);
+            assertThat(m.getDynamoDbCalls()).isEqualTo(1);
+            assertThat(test.runRefreshes()).as("the background refresh").isPositive();
+            assertThat(m.getDynamoDbCalls()).as("the background refresh's GetItem").isEqualTo(2);
 
-        // once the refreshed record is in the cache (the call counter counts a call when it starts), a resolve
-        // through it is current again and the connects after it reuse it
-        for (int i = 0; i < 50 && metric("ResolutionsReused") - reused < 2; i++) {
-            connect(realm, p);
+            // a resolve through the refreshed record is current again, and the connects after it reuse it
+            connect(test, realm, p);
+            assertThat(m.getResolutionsReused()).isEqualTo(1);
+            connect(test, realm, p);
+            assertThat(m.getResolutionsReused()).isEqualTo(2);
+            assertThat(m.getDynamoDbCalls()).isEqualTo(2);
         }
-        assertThat(metric("ResolutionsReused") - reused).isEqualTo(2);
-        assertThat(metric("DynamoDbCalls") - getItems).isEqualTo(2);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.lava.jdbc;
 
 /**
- * Reads the driver's own counters ({@link Metrics#SHARED}, the JMX MBean's source) so a benchmark can show that its
+ * Reads the driver's own counters (the shared engine's {@link Metrics}, the JMX MBean's source) so a benchmark can show that its
  * measured connects made no AWS call: a warm cache serves everything.
  */
 final class BenchMetrics {
@@ -9,7 +9,7 @@ final class BenchMetrics {
     private final long tokenMints;
 
     private BenchMetrics() {
-        Metrics m = Metrics.SHARED;
+        Metrics m = LavaPgDriver.sharedEngine().metrics();
         this.awsCalls = m.getDynamoDbCalls() + m.getSsmCalls() + m.getSecretsManagerCalls();
         this.tokenMints = m.getTokenMints();
     }

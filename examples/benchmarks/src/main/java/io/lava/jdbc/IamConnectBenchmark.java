@@ -27,7 +27,7 @@ import software.amazon.jdbc.plugin.iam.WrapperTokenCache;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class IamConnectBenchmark {
 
-    /** lava-pg: the role's password is the token {@link IamTokens#SHARED} holds for {@code bench/iam}. */
+    /** lava-pg: the role's password is the token the shared engine's token cache holds for {@code bench/iam}. */
     @State(Scope.Thread)
     public static class Lava extends LavaConnector {
         @Override
@@ -38,8 +38,7 @@ public class IamConnectBenchmark {
         /** Mints the token through the driver's own resolution and makes it the role's password. */
         @Override
         protected void prepare() throws Exception {
-            ConnectionRequest request = ConnectionRequest.of(url, info, System::getenv);
-            String token = Resolver.resolve(request.ref(), request.options()).connection().password();
+            String token = LavaPgDriver.sharedEngine().resolve(url, info).resolution().connection().password();
             env.setPassword(BenchEnv.ROLE_IAM_LAVA, token);
         }
     }

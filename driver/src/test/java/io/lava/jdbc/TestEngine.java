@@ -1,0 +1,89 @@
+package io.lava.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An engine of a test's own over the real AWS sources, on a ticker the test advances, so that TTLs, refresh-ahead and
+ * staleness are stepped through, never waited for. Background refreshes run at once on the calling thread, or, with
+ * {@link #queuingRefreshes()}, wait until the test runs them ({@link #runRefreshes()}; a connect that must wait for a
+ * refresh itself — an entry past its TTL — would then wait for ever, so use that only before the TTL).
+ */
+final class TestEngine implements AutoCloseable {
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final List<Runnable> refreshes = new ArrayList<>();
+    private final Metrics metrics = new Metrics();
+    private final Engine engine;
+    private final LavaPgDriver driver;
+
+    /** An engine whose background refreshes run at once. */
+    TestEngine() {
+        this(false);
+    }
+
+    private TestEngine(boolean queue) {
+        this.engine = new Engine(key -> null, now::get, queue ? this::queue : Runnable::run, metrics,
+                new AwsSources(new AwsClientRegistry(metrics)));
+        this.driver = new LavaPgDriver(engine);
+    }
+
+    /** @return an engine whose background work (refreshes, Caffeine's maintenance) waits for {@link #runRefreshes()} */
+    static TestEngine queuingRefreshes() {
+        return new TestEngine(true);
+    }
+
+    private void queue(Runnable refresh) {
+        synchronized (refreshes) {
+            refreshes.add(refresh);
+        }
+    }
+
+    /** Moves the engine's clock forward. */
+    void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    /**
+     * Runs the background work queued so far (refreshes, and Caffeine's maintenance), in order, on this thread.
+     *
+     * @return how many tasks ran
+     */
+    int runRefreshes() {
+        int ran = 0;
+        while (true) {
+            Runnable next;
+            synchronized (refreshes) {
+                if (refreshes.isEmpty()) {
+                    return ran;
+                }
+                next = refreshes.remove(0);
+            }
+            next.run();
+            ran++;
+        }
+    }
+
+    /** @return the engine's counters (what the MBean would show) */
+    Metrics metrics() {
+        return metrics;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    /** Connects through a driver bound to this engine, as {@code DriverManager.getConnection} would. */
+    Connection connect(String url, Properties info) throws SQLException {
+        return driver.connect(url, info);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
