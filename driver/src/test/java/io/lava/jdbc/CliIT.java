@@ -1,13 +1,23 @@
 package io.lava.jdbc;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
+import io.lava.jdbc.testing.TestSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -183,6 +193,44 @@ class CliIT {
     }
 
     // ---- check ----------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code check} takes the driver's connect path, rotation retry included: SSM first answers with a password the
+     * server no longer takes (a rotation between read and connect), the check reads it again, connects, and says so.
+     */
+    @Test
+    void checkRetriesOnceWithFreshCredentialsAndSaysSo() throws Exception {
+        String rotated = "cli-rot-new-Pa55";
+        String stale = TestSecrets.register("cli-rot-old-Pa55");
+        pg.createRole("cli_rot", rotated);
+        aws.putParameter("/lava/cli/rot", rotated);
+        Map<String, Object> r = record("rotated", "postgres", "cli_rot", "/lava/cli/rot");
+        r.put("database", "postgres");
+        put(r);
+        WireMockServer front = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+        front.start();
+        try {
+            front.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(aws.endpoint())));
+            front.stubFor(post(anyUrl()).atPriority(1).inScenario("rotation").whenScenarioStateIs(STARTED)
+                    .withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
+                    .withRequestBody(containing("/lava/cli/rot"))
+                    .willSetStateTo("rotated")
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                            .withBody("{\"Parameter\":{\"Name\":\"/lava/cli/rot\",\"Type\":\"SecureString\","
+                                    + "\"Value\":\"" + stale + "\",\"Version\":1}}")));
+            Run run = cli("check", "jdbc:lava-pg:cli/rotated?awsEndpointUrl=" + front.baseUrl()
+                    + "&awsRegion=us-east-1");
+            assertThat(run.exitCode()).as(run.all()).isZero();
+            assertThat(run.out()).contains("lava-pg check cli/rotated: connected")
+                    .containsPattern("user: +cli_rot\n")
+                    .containsPattern("retry: +the server refused the first credentials \\(SQLState 28P01\\); they "
+                            + "were read again from their source and accepted\n");
+            assertThat(run.all()).doesNotContain(stale, rotated);
+            noSecretIn(run);
+        } finally {
+            front.stop();
+        }
+    }
 
     @Test
     void checkResolvesThroughDynamoDbAndSsmAndConnectsOverTls() {
