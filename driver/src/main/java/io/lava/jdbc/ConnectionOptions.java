@@ -5,23 +5,25 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.postgresql.PGProperty;
 
 /**
- * The driver's own settings for one connect, read once from the merged properties ({@link LavaPgProperty}) and
- * validated here, at the edge; plus the properties that pass through to pgjdbc.
+ * The driver's own settings for one connect, read once from the merged properties and validated here, at the edge,
+ * with the types, ranges and defaults of {@link LavaPgProperty}; plus the properties that pass through to pgjdbc.
  *
  * @param connectionsTable DynamoDB table of records ({@code lava.<realm>.connections} unless overridden)
  * @param connectionsFile local records file, or {@code null} to read DynamoDB
  * @param aws region, profile and endpoint settings as given (not yet resolved)
  * @param timeouts time limits of each AWS call ({@code awsApiCallTimeout} capped by {@code loginTimeout},
  *     {@code awsApiCallAttemptTimeout} capped by that)
- * @param recordTtl how long a record is cached; zero disables caching
- * @param parameterTtl how long an SSM parameter value is cached; zero disables caching
- * @param secretTtl how long a secret is cached; zero disables caching
+ * @param recordTtl how long a record is cached ({@link LavaPgProperty#RECORD_TTL}); zero disables caching
+ * @param parameterTtl how long an SSM parameter value is cached ({@link LavaPgProperty#PARAMETER_TTL})
+ * @param secretTtl how long a secret is cached ({@link LavaPgProperty#SECRET_TTL})
  * @param maxStale how long past its TTL a cached value is served while refreshing it fails
+ *     ({@link LavaPgProperty#MAX_STALE})
  * @param iamHost host an IAM token is signed for, or {@code null} for the record's host
  * @param iamPort port an IAM token is signed for, or {@code null} for the record's port
- * @param iamTokenTtl how long an IAM token is reused, 1 to 870 seconds
+ * @param iamTokenTtl how long an IAM token is reused ({@link LavaPgProperty#IAM_TOKEN_TTL})
  * @param sslMode the TLS mode the user asked pgjdbc for ({@code sslmode}, or {@code ssl=true} meaning
  *     {@code verify-full} as in pgjdbc), or {@code null}
  * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}; immutable
@@ -31,32 +33,25 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
                          Duration parameterTtl, Duration secretTtl, Duration maxStale, String iamHost, Integer iamPort,
                          Duration iamTokenTtl, SslMode sslMode, Map<String, String> pgProperties) {
 
-    /** RDS IAM tokens are valid for 15 minutes (AWS RDS docs); reuse is capped half a minute below that. */
-    static final long MAX_IAM_TOKEN_TTL_SECONDS = 870;
-
     /**
      * Reads and validates the driver's properties.
      *
      * @param ref the parsed URL
-     * @param env environment lookup, for {@code LAVA_CONNECTIONS_FILE}
+     * @param env environment lookup, for the fallback of {@link LavaPgProperty#CONNECTIONS_FILE}
      * @return the options
      * @throws SourceException (08001) naming the property whose value is invalid
      */
     static ConnectionOptions of(ConnectionRef ref, UnaryOperator<String> env) {
         Map<String, String> all = ref.properties();
         String table = LavaPgProperty.CONNECTIONS_TABLE.get(all);
-        String file = LavaPgProperty.CONNECTIONS_FILE.get(all);
-        if (file == null) {
-            file = ConnectionRef.blankToNull(env.apply("LAVA_CONNECTIONS_FILE"));
-        }
-        Duration callTimeout = capByLoginTimeout(seconds(LavaPgProperty.AWS_API_CALL_TIMEOUT, all, 1, 3600), all);
-        Duration attemptTimeout = seconds(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT, all, 1, 3600);
+        String file = LavaPgProperty.CONNECTIONS_FILE.get(all, env);
+        Duration callTimeout = capByLoginTimeout(LavaPgProperty.AWS_API_CALL_TIMEOUT.getSeconds(all), all);
+        Duration attemptTimeout = LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getSeconds(all);
         AwsSettings aws = new AwsSettings(LavaPgProperty.AWS_REGION.get(all), LavaPgProperty.AWS_PROFILE.get(all),
                 LavaPgProperty.AWS_ENDPOINT_URL.get(all));
         aws.validate();
         CallTimeouts timeouts = new CallTimeouts(callTimeout,
                 attemptTimeout.compareTo(callTimeout) > 0 ? callTimeout : attemptTimeout);
-        String iamPort = LavaPgProperty.IAM_PORT.get(all);
         Map<String, String> pg = new HashMap<>();
         all.forEach((key, value) -> {
             if (LavaPgProperty.forName(key) == null && !key.equals("user") && !key.equals("password")) {
@@ -64,17 +59,17 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
             }
         });
         return new ConnectionOptions(
-                table != null ? table : "lava." + ref.realm() + ".connections",
+                table != null ? table : LavaPgProperty.connectionsTableOf(ref.realm()),
                 file == null ? null : Path.of(file),
                 aws,
                 timeouts,
-                seconds(LavaPgProperty.RECORD_TTL, all, 0, Long.MAX_VALUE),
-                seconds(LavaPgProperty.PARAMETER_TTL, all, 0, Long.MAX_VALUE),
-                seconds(LavaPgProperty.SECRET_TTL, all, 0, Long.MAX_VALUE),
-                seconds(LavaPgProperty.MAX_STALE, all, 0, Long.MAX_VALUE),
+                LavaPgProperty.RECORD_TTL.getSeconds(all),
+                LavaPgProperty.PARAMETER_TTL.getSeconds(all),
+                LavaPgProperty.SECRET_TTL.getSeconds(all),
+                LavaPgProperty.MAX_STALE.getSeconds(all),
                 LavaPgProperty.IAM_HOST.get(all),
-                iamPort == null ? null : (int) number(LavaPgProperty.IAM_PORT, all, 1, 65535),
-                seconds(LavaPgProperty.IAM_TOKEN_TTL, all, 1, MAX_IAM_TOKEN_TTL_SECONDS),
+                LavaPgProperty.IAM_PORT.getPort(all),
+                LavaPgProperty.IAM_TOKEN_TTL.getSeconds(all),
                 userSslMode(pg),
                 Map.copyOf(pg));
     }
@@ -101,7 +96,7 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
      */
     private static Duration capByLoginTimeout(Duration callTimeout, Map<String, String> all) {
         long login = java.sql.DriverManager.getLoginTimeout();
-        String property = all.get("loginTimeout");
+        String property = all.get(PGProperty.LOGIN_TIMEOUT.getName());
         if (property != null) {
             try {
                 login = (long) Double.parseDouble(property.trim());
@@ -111,27 +106,5 @@ record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSetti
         }
         return login > 0 && Duration.ofSeconds(login).compareTo(callTimeout) < 0 ? Duration.ofSeconds(login)
                 : callTimeout;
-    }
-
-    private static Duration seconds(LavaPgProperty property, Map<String, String> all, long min, long max) {
-        return Duration.ofSeconds(number(property, all, min, max));
-    }
-
-    /** Reads a whole number from {@code min} to {@code max}: seconds, or a port for {@code iamPort}. */
-    private static long number(LavaPgProperty property, Map<String, String> all, long min, long max) {
-        String value = property.get(all);
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        String range = max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max;
-        String unit = property == LavaPgProperty.IAM_PORT ? "a port number " : "a whole number of seconds ";
-        throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + property.getName() + "='" + value
-                + "' is not " + unit + range + ". Fix the property" + (property.getDefaultValue() == null ? ""
-                : " or leave it out (default " + property.getDefaultValue() + ")"));
     }
 }

@@ -14,37 +14,50 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.postgresql.PGProperty;
 
 /**
  * The settings of a {@link LavaPgDataSource} (name to string value) and how they become what
  * {@link LavaPgDriver#connect} takes: a {@code jdbc:lava-pg:} URL and {@link Properties}. Also their validation from
- * strings (JNDI) and their masked description ({@code toString}).
+ * strings (JNDI: types and ranges from {@link LavaPgProperty}) and their masked description ({@code toString}).
  */
 final class DataSourceSettings {
     static final String URL = "url";
     static final String CONN_ID = "connId";
     static final String PG_PROPERTIES = "pgProperties";
-    static final String LOGIN_TIMEOUT = "loginTimeout";
+    static final String LOGIN_TIMEOUT = PGProperty.LOGIN_TIMEOUT.getName();
     static final String REALM = LavaPgProperty.REALM.getName();
 
-    /** The pgjdbc properties that have their own setter (names exactly as pgjdbc spells them). */
-    static final Set<String> PGJDBC = Set.of("ApplicationName", "connectTimeout", "socketTimeout", LOGIN_TIMEOUT,
-            "sslmode", "sslrootcert", "options", "currentSchema", "tcpKeepAlive", "reWriteBatchedInserts",
-            "defaultRowFetchSize", "prepareThreshold");
-    /** Settings whose setter takes an {@code int}. */
-    static final Set<String> INTS = Set.of("recordTtl", "parameterTtl", "secretTtl", "maxStale", "awsApiCallTimeout",
-            "awsApiCallAttemptTimeout", "iamPort", "iamTokenTtl", "connectTimeout", "socketTimeout", LOGIN_TIMEOUT,
-            "defaultRowFetchSize", "prepareThreshold");
-    /** Settings whose setter takes a {@code boolean}. */
-    static final Set<String> BOOLEANS = Set.of("tcpKeepAlive", "reWriteBatchedInserts");
+    /** The pgjdbc properties whose setter takes an {@code int}. */
+    private static final Set<String> PGJDBC_INTS = pgjdbc(PGProperty.CONNECT_TIMEOUT, PGProperty.SOCKET_TIMEOUT,
+            PGProperty.LOGIN_TIMEOUT, PGProperty.DEFAULT_ROW_FETCH_SIZE, PGProperty.PREPARE_THRESHOLD);
+    /** Settings whose setter takes a {@code boolean}: pgjdbc's. */
+    static final Set<String> BOOLEANS = pgjdbc(PGProperty.TCP_KEEP_ALIVE, PGProperty.REWRITE_BATCHED_INSERTS);
+    /** The pgjdbc properties that have their own setter. */
+    static final Set<String> PGJDBC = union(pgjdbc(PGProperty.APPLICATION_NAME, PGProperty.SSL_MODE,
+            PGProperty.SSL_ROOT_CERT, PGProperty.OPTIONS, PGProperty.CURRENT_SCHEMA), PGJDBC_INTS, BOOLEANS);
+    /** Settings whose setter takes an {@code int}: the driver's numbers (by {@link LavaPgProperty#getType()}), pgjdbc's. */
+    static final Set<String> INTS = union(ours(p -> p.getType() != LavaPgProperty.Type.STRING), PGJDBC_INTS);
     /** Every setting: {@code url}, {@code connId}, {@code pgProperties}, the {@link LavaPgProperty} names, pgjdbc's. */
-    static final Set<String> ALL = Stream.of(Stream.of(URL, CONN_ID, PG_PROPERTIES),
-                    Arrays.stream(LavaPgProperty.values()).map(LavaPgProperty::getName), PGJDBC.stream())
-            .flatMap(s -> s).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> ALL = union(Set.of(URL, CONN_ID, PG_PROPERTIES), ours(p -> true), PGJDBC);
 
     private DataSourceSettings() {
+    }
+
+    private static Set<String> pgjdbc(PGProperty... properties) {
+        return Arrays.stream(properties).map(PGProperty::getName).collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static Set<String> ours(Predicate<LavaPgProperty> filter) {
+        return Arrays.stream(LavaPgProperty.values()).filter(filter).map(LavaPgProperty::getName)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        return Arrays.stream(sets).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -124,9 +137,11 @@ final class DataSourceSettings {
     }
 
     /**
-     * Checks a setting given as a string (a JNDI reference address).
+     * Checks a setting given as a string (a JNDI reference address): a driver property against its
+     * {@link LavaPgProperty} type and range, a pgjdbc one against its setter's type.
      *
-     * @throws IllegalArgumentException when {@code name} is not a setting, or a non-blank value is not of its type
+     * @throws IllegalArgumentException when {@code name} is not a setting, or a non-blank value is not allowed; the
+     *     message names the setting, what it takes, the value and the default
      */
     static void validate(String name, String value) {
         if (!ALL.contains(name)) {
@@ -137,7 +152,13 @@ final class DataSourceSettings {
         if (v.isEmpty()) {
             return;
         }
-        if (INTS.contains(name)) {
+        LavaPgProperty ours = LavaPgProperty.forName(name);
+        if (ours != null) {
+            if (!ours.accepts(v)) {
+                throw new IllegalArgumentException("'" + name + "' must be " + ours.getAllowed() + ", not '" + v + "'"
+                        + (ours.getDefaultValue() == null ? "" : " (default " + ours.getDefaultValue() + ")"));
+            }
+        } else if (INTS.contains(name)) {
             try {
                 Integer.parseInt(v);
             } catch (NumberFormatException e) {
@@ -148,16 +169,6 @@ final class DataSourceSettings {
         } else if (name.equals(PG_PROPERTIES)) {
             decodePgProperties(v);
         }
-    }
-
-    /** The value's default when unset: the driver's ({@link LavaPgProperty}), else pgjdbc's, else {@code null}. */
-    static String defaultValue(String name) {
-        LavaPgProperty ours = LavaPgProperty.forName(name);
-        if (ours != null) {
-            return ours.getDefaultValue();
-        }
-        org.postgresql.PGProperty pg = org.postgresql.PGProperty.forName(name);
-        return pg == null ? null : pg.getDefaultValue();
     }
 
     /**

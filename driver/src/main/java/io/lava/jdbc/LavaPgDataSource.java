@@ -13,6 +13,7 @@ import javax.naming.Reference;
 import javax.naming.Referenceable;
 import javax.naming.StringRefAddr;
 import javax.sql.DataSource;
+import org.postgresql.PGProperty;
 
 /**
  * A {@link DataSource} for a lava connection: configured with JavaBean setters (by hand, by a pool such as HikariCP
@@ -31,15 +32,17 @@ import javax.sql.DataSource;
  * {@link #setUrl url} ({@code jdbc:lava-pg:...}, grammar as for the driver); {@code realm} may accompany a URL that
  * names only a conn_id (a realm in the URL path wins). Without a realm anywhere, {@code LAVA_REALM} is used.
  *
- * <p><b>Settings.</b> One setter per driver property ({@link LavaPgProperty}: {@code setConnectionsTable},
- * {@code setAwsRegion}, {@code setRecordTtl}, ...), setters for the pgjdbc properties a pool user commonly sets
+ * <p><b>Settings.</b> One setter and getter per driver property, named {@code set}/{@code get} + the
+ * {@link LavaPgProperty} name with its first letter upper-cased ({@code setConnectionsTable}, {@code setRecordTtl},
+ * ...), taking a {@code String} for a string property and an {@code int} for seconds and ports; name, default and range
+ * are the enum's, as for the driver. Setters for the pgjdbc properties a pool user commonly sets
  * ({@code ApplicationName}, {@code connectTimeout}, {@code socketTimeout}, {@code sslmode}, {@code sslrootcert},
- * {@code options}, ...), and {@link #setPgProperties pgProperties} for any other pgjdbc property. Every setter takes
- * one argument and no setter name is overloaded, so reflective configurers that pick a method by name (HikariCP's
- * {@code PropertyElf}) always find the right one. A setter name is {@code set} + the property name with its first
- * letter upper-cased, so HikariCP's {@code dataSource.ApplicationName} and {@code dataSource.applicationName} both
- * reach {@link #setApplicationName}. A {@code null} or blank string unsets a setting. Values are validated when a
- * connection is opened, with the driver's own rules and messages.
+ * {@code options}, ...; their getters report pgjdbc's {@code PGProperty} default when unset), and
+ * {@link #setPgProperties pgProperties} for any other pgjdbc property. Every setter takes one argument and no setter
+ * name is overloaded, so reflective configurers that pick a method by name (HikariCP's {@code PropertyElf}) always find
+ * the right one; HikariCP's {@code dataSource.ApplicationName} and {@code dataSource.applicationName} both reach
+ * {@link #setApplicationName}. A {@code null} or blank string unsets a setting. Values are checked when a connection is
+ * opened, with the driver's own rules and messages ({@code 08001}).
  *
  * <p><b>User and password.</b> They always come from the lava record: {@link #getConnection(String, String)} ignores
  * its arguments, and {@code user}/{@code password} in {@code pgProperties} are ignored as by the driver.
@@ -126,275 +129,268 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
         return settings.get(DataSourceSettings.CONN_ID);
     }
 
-    // ---- the driver's own properties: one setter per LavaPgProperty ----------------------------
+    // ---- the driver's own properties: name, type, range and default from LavaPgProperty ---------
 
-    /** @param realm the lava realm ({@link LavaPgProperty#REALM}); default {@code LAVA_REALM} */
+    /** @param realm see {@link LavaPgProperty#REALM}; {@code null} or blank unsets it */
     public void setRealm(String realm) {
-        put(LavaPgProperty.REALM, realm);
+        LavaPgProperty.REALM.set(settings, realm);
     }
 
-    /** @return the realm, or {@code null} */
+    /** @return {@link LavaPgProperty#REALM} as set, else its default (may be {@code null}) */
     public String getRealm() {
-        return settings.get(LavaPgProperty.REALM.getName());
+        return LavaPgProperty.REALM.get(settings);
     }
 
-    /** @param table DynamoDB table of records ({@link LavaPgProperty#CONNECTIONS_TABLE});
-     *     default {@code lava.<realm>.connections} */
+    /** @param table see {@link LavaPgProperty#CONNECTIONS_TABLE}; {@code null} or blank unsets it */
     public void setConnectionsTable(String table) {
-        put(LavaPgProperty.CONNECTIONS_TABLE, table);
+        LavaPgProperty.CONNECTIONS_TABLE.set(settings, table);
     }
 
-    /** @return the table as set, or {@code null} */
+    /** @return {@link LavaPgProperty#CONNECTIONS_TABLE} as set, else its default (may be {@code null}) */
     public String getConnectionsTable() {
-        return settings.get(LavaPgProperty.CONNECTIONS_TABLE.getName());
+        return LavaPgProperty.CONNECTIONS_TABLE.get(settings);
     }
 
-    /** @param path local JSON file of records read instead of DynamoDB ({@link LavaPgProperty#CONNECTIONS_FILE}) */
+    /** @param path see {@link LavaPgProperty#CONNECTIONS_FILE}; {@code null} or blank unsets it */
     public void setConnectionsFile(String path) {
-        put(LavaPgProperty.CONNECTIONS_FILE, path);
+        LavaPgProperty.CONNECTIONS_FILE.set(settings, path);
     }
 
-    /** @return the file as set, or {@code null} */
+    /** @return {@link LavaPgProperty#CONNECTIONS_FILE} as set, else its default (may be {@code null}) */
     public String getConnectionsFile() {
-        return settings.get(LavaPgProperty.CONNECTIONS_FILE.getName());
+        return LavaPgProperty.CONNECTIONS_FILE.get(settings);
     }
 
-    /** @param region AWS region ({@link LavaPgProperty#AWS_REGION}); default: the SDK's region chain */
+    /** @param region see {@link LavaPgProperty#AWS_REGION}; {@code null} or blank unsets it */
     public void setAwsRegion(String region) {
-        put(LavaPgProperty.AWS_REGION, region);
+        LavaPgProperty.AWS_REGION.set(settings, region);
     }
 
-    /** @return the region as set, or {@code null} */
+    /** @return {@link LavaPgProperty#AWS_REGION} as set, else its default (may be {@code null}) */
     public String getAwsRegion() {
-        return settings.get(LavaPgProperty.AWS_REGION.getName());
+        return LavaPgProperty.AWS_REGION.get(settings);
     }
 
-    /** @param profile AWS named profile ({@link LavaPgProperty#AWS_PROFILE}); default: the SDK's default chain */
+    /** @param profile see {@link LavaPgProperty#AWS_PROFILE}; {@code null} or blank unsets it */
     public void setAwsProfile(String profile) {
-        put(LavaPgProperty.AWS_PROFILE, profile);
+        LavaPgProperty.AWS_PROFILE.set(settings, profile);
     }
 
-    /** @return the profile as set, or {@code null} */
+    /** @return {@link LavaPgProperty#AWS_PROFILE} as set, else its default (may be {@code null}) */
     public String getAwsProfile() {
-        return settings.get(LavaPgProperty.AWS_PROFILE.getName());
+        return LavaPgProperty.AWS_PROFILE.get(settings);
     }
 
-    /** @param endpointUrl one http(s) endpoint for DynamoDB, SSM and Secrets Manager
-     *     ({@link LavaPgProperty#AWS_ENDPOINT_URL}); default: the SDK's endpoint settings, else AWS */
+    /** @param endpointUrl see {@link LavaPgProperty#AWS_ENDPOINT_URL}; {@code null} or blank unsets it */
     public void setAwsEndpointUrl(String endpointUrl) {
-        put(LavaPgProperty.AWS_ENDPOINT_URL, endpointUrl);
+        LavaPgProperty.AWS_ENDPOINT_URL.set(settings, endpointUrl);
     }
 
-    /** @return the endpoint as set, or {@code null} */
+    /** @return {@link LavaPgProperty#AWS_ENDPOINT_URL} as set, else its default (may be {@code null}) */
     public String getAwsEndpointUrl() {
-        return settings.get(LavaPgProperty.AWS_ENDPOINT_URL.getName());
+        return LavaPgProperty.AWS_ENDPOINT_URL.get(settings);
     }
 
-    /** @param seconds how long a record is cached, {@code >= 0} ({@link LavaPgProperty#RECORD_TTL}); default 60 */
+    /** @param seconds see {@link LavaPgProperty#RECORD_TTL}; checked when a connection is opened */
     public void setRecordTtl(int seconds) {
-        put(LavaPgProperty.RECORD_TTL, Integer.toString(seconds));
+        LavaPgProperty.RECORD_TTL.set(settings, seconds);
     }
 
-    /** @return seconds a record is cached */
+    /** @return {@link LavaPgProperty#RECORD_TTL} as set, else its default, else 0 */
     public int getRecordTtl() {
-        return intSetting(LavaPgProperty.RECORD_TTL.getName());
+        return LavaPgProperty.RECORD_TTL.getInt(settings);
     }
 
-    /** @param seconds how long an SSM value is cached, {@code >= 0} ({@link LavaPgProperty#PARAMETER_TTL});
-     *     default 300 */
+    /** @param seconds see {@link LavaPgProperty#PARAMETER_TTL}; checked when a connection is opened */
     public void setParameterTtl(int seconds) {
-        put(LavaPgProperty.PARAMETER_TTL, Integer.toString(seconds));
+        LavaPgProperty.PARAMETER_TTL.set(settings, seconds);
     }
 
-    /** @return seconds an SSM value is cached */
+    /** @return {@link LavaPgProperty#PARAMETER_TTL} as set, else its default, else 0 */
     public int getParameterTtl() {
-        return intSetting(LavaPgProperty.PARAMETER_TTL.getName());
+        return LavaPgProperty.PARAMETER_TTL.getInt(settings);
     }
 
-    /** @param seconds how long a secret is cached, {@code >= 0} ({@link LavaPgProperty#SECRET_TTL}); default 300 */
+    /** @param seconds see {@link LavaPgProperty#SECRET_TTL}; checked when a connection is opened */
     public void setSecretTtl(int seconds) {
-        put(LavaPgProperty.SECRET_TTL, Integer.toString(seconds));
+        LavaPgProperty.SECRET_TTL.set(settings, seconds);
     }
 
-    /** @return seconds a secret is cached */
+    /** @return {@link LavaPgProperty#SECRET_TTL} as set, else its default, else 0 */
     public int getSecretTtl() {
-        return intSetting(LavaPgProperty.SECRET_TTL.getName());
+        return LavaPgProperty.SECRET_TTL.getInt(settings);
     }
 
-    /** @param seconds how long past its TTL a cached value is still served while AWS fails, {@code >= 0}
-     *     ({@link LavaPgProperty#MAX_STALE}); default 3600 */
+    /** @param seconds see {@link LavaPgProperty#MAX_STALE}; checked when a connection is opened */
     public void setMaxStale(int seconds) {
-        put(LavaPgProperty.MAX_STALE, Integer.toString(seconds));
+        LavaPgProperty.MAX_STALE.set(settings, seconds);
     }
 
-    /** @return seconds a stale value may still be served */
+    /** @return {@link LavaPgProperty#MAX_STALE} as set, else its default, else 0 */
     public int getMaxStale() {
-        return intSetting(LavaPgProperty.MAX_STALE.getName());
+        return LavaPgProperty.MAX_STALE.getInt(settings);
     }
 
-    /** @param seconds time for one AWS API call, retries included, 1-3600
-     *     ({@link LavaPgProperty#AWS_API_CALL_TIMEOUT}); default 10, capped by {@code loginTimeout} */
+    /** @param seconds see {@link LavaPgProperty#AWS_API_CALL_TIMEOUT}; checked when a connection is opened */
     public void setAwsApiCallTimeout(int seconds) {
-        put(LavaPgProperty.AWS_API_CALL_TIMEOUT, Integer.toString(seconds));
+        LavaPgProperty.AWS_API_CALL_TIMEOUT.set(settings, seconds);
     }
 
-    /** @return seconds one AWS API call may take */
+    /** @return {@link LavaPgProperty#AWS_API_CALL_TIMEOUT} as set, else its default, else 0 */
     public int getAwsApiCallTimeout() {
-        return intSetting(LavaPgProperty.AWS_API_CALL_TIMEOUT.getName());
+        return LavaPgProperty.AWS_API_CALL_TIMEOUT.getInt(settings);
     }
 
-    /** @param seconds time for one attempt of an AWS API call, 1-3600
-     *     ({@link LavaPgProperty#AWS_API_CALL_ATTEMPT_TIMEOUT}); default 3 */
+    /** @param seconds see {@link LavaPgProperty#AWS_API_CALL_ATTEMPT_TIMEOUT}; checked when a connection is opened */
     public void setAwsApiCallAttemptTimeout(int seconds) {
-        put(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT, Integer.toString(seconds));
+        LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.set(settings, seconds);
     }
 
-    /** @return seconds one attempt of an AWS API call may take */
+    /** @return {@link LavaPgProperty#AWS_API_CALL_ATTEMPT_TIMEOUT} as set, else its default, else 0 */
     public int getAwsApiCallAttemptTimeout() {
-        return intSetting(LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getName());
+        return LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getInt(settings);
     }
 
-    /** @param host host an RDS IAM token is signed for ({@link LavaPgProperty#IAM_HOST}); default: the record's */
+    /** @param host see {@link LavaPgProperty#IAM_HOST}; {@code null} or blank unsets it */
     public void setIamHost(String host) {
-        put(LavaPgProperty.IAM_HOST, host);
+        LavaPgProperty.IAM_HOST.set(settings, host);
     }
 
-    /** @return the IAM host as set, or {@code null} */
+    /** @return {@link LavaPgProperty#IAM_HOST} as set, else its default (may be {@code null}) */
     public String getIamHost() {
-        return settings.get(LavaPgProperty.IAM_HOST.getName());
+        return LavaPgProperty.IAM_HOST.get(settings);
     }
 
-    /** @param port port an RDS IAM token is signed for, 1-65535 ({@link LavaPgProperty#IAM_PORT});
-     *     default: the record's */
+    /** @param port see {@link LavaPgProperty#IAM_PORT}; checked when a connection is opened */
     public void setIamPort(int port) {
-        put(LavaPgProperty.IAM_PORT, Integer.toString(port));
+        LavaPgProperty.IAM_PORT.set(settings, port);
     }
 
-    /** @return the IAM port as set, or 0 (the record's port) */
+    /** @return {@link LavaPgProperty#IAM_PORT} as set, else its default, else 0 */
     public int getIamPort() {
-        return intSetting(LavaPgProperty.IAM_PORT.getName());
+        return LavaPgProperty.IAM_PORT.getInt(settings);
     }
 
-    /** @param seconds how long an RDS IAM token is reused, 1-870 ({@link LavaPgProperty#IAM_TOKEN_TTL}); default 840 */
+    /** @param seconds see {@link LavaPgProperty#IAM_TOKEN_TTL}; checked when a connection is opened */
     public void setIamTokenTtl(int seconds) {
-        put(LavaPgProperty.IAM_TOKEN_TTL, Integer.toString(seconds));
+        LavaPgProperty.IAM_TOKEN_TTL.set(settings, seconds);
     }
 
-    /** @return seconds an RDS IAM token is reused */
+    /** @return {@link LavaPgProperty#IAM_TOKEN_TTL} as set, else its default, else 0 */
     public int getIamTokenTtl() {
-        return intSetting(LavaPgProperty.IAM_TOKEN_TTL.getName());
+        return LavaPgProperty.IAM_TOKEN_TTL.getInt(settings);
     }
 
-    // ---- pgjdbc properties ---------------------------------------------------------------------
+    // ---- pgjdbc properties, passed through unchanged; defaults from pgjdbc's PGProperty ----------
 
-    /** @param name pgjdbc {@code ApplicationName}; default lava's session name {@code lv-<realm>-<conn_id>} */
+    /** @param name pgjdbc {@code ApplicationName}; unset: lava's session name {@code lv-<realm>-<conn_id>} */
     public void setApplicationName(String name) {
-        put("ApplicationName", name);
+        put(PGProperty.APPLICATION_NAME.getName(), name);
     }
 
     /** @return the application name as set, or {@code null} (lava's session name) */
     public String getApplicationName() {
-        return settings.get("ApplicationName");
+        return settings.get(PGProperty.APPLICATION_NAME.getName());
     }
 
-    /** @param seconds pgjdbc {@code connectTimeout}: socket connect timeout, 0 = none; pgjdbc's default 10 */
+    /** @param seconds pgjdbc {@code connectTimeout}: socket connect timeout, 0 = none */
     public void setConnectTimeout(int seconds) {
-        put("connectTimeout", Integer.toString(seconds));
+        put(PGProperty.CONNECT_TIMEOUT.getName(), String.valueOf(seconds));
     }
 
-    /** @return the connect timeout in seconds */
+    /** @return the connect timeout in seconds, else pgjdbc's default */
     public int getConnectTimeout() {
-        return intSetting("connectTimeout");
+        return intSetting(PGProperty.CONNECT_TIMEOUT);
     }
 
-    /** @param seconds pgjdbc {@code socketTimeout}: read timeout, 0 = none (pgjdbc's default) */
+    /** @param seconds pgjdbc {@code socketTimeout}: read timeout, 0 = none */
     public void setSocketTimeout(int seconds) {
-        put("socketTimeout", Integer.toString(seconds));
+        put(PGProperty.SOCKET_TIMEOUT.getName(), String.valueOf(seconds));
     }
 
-    /** @return the socket timeout in seconds */
+    /** @return the socket timeout in seconds, else pgjdbc's default */
     public int getSocketTimeout() {
-        return intSetting("socketTimeout");
+        return intSetting(PGProperty.SOCKET_TIMEOUT);
     }
 
     /** @param mode pgjdbc {@code sslmode}; the record's {@code ssl_mode} wins when stricter (see the driver) */
     public void setSslmode(String mode) {
-        put("sslmode", mode);
+        put(PGProperty.SSL_MODE.getName(), mode);
     }
 
     /** @return the sslmode as set, or {@code null} */
     public String getSslmode() {
-        return settings.get("sslmode");
+        return settings.get(PGProperty.SSL_MODE.getName());
     }
 
     /** @param path pgjdbc {@code sslrootcert}: CA bundle file; wins over the record's {@code ssl_ca_file} */
     public void setSslrootcert(String path) {
-        put("sslrootcert", path);
+        put(PGProperty.SSL_ROOT_CERT.getName(), path);
     }
 
     /** @return the CA bundle as set, or {@code null} */
     public String getSslrootcert() {
-        return settings.get("sslrootcert");
+        return settings.get(PGProperty.SSL_ROOT_CERT.getName());
     }
 
     /** @param options pgjdbc {@code options}: server settings, e.g. {@code -c search_path=etl} */
     public void setOptions(String options) {
-        put("options", options);
+        put(PGProperty.OPTIONS.getName(), options);
     }
 
     /** @return the options as set, or {@code null} */
     public String getOptions() {
-        return settings.get("options");
+        return settings.get(PGProperty.OPTIONS.getName());
     }
 
     /** @param schema pgjdbc {@code currentSchema}: the schema search path */
     public void setCurrentSchema(String schema) {
-        put("currentSchema", schema);
+        put(PGProperty.CURRENT_SCHEMA.getName(), schema);
     }
 
     /** @return the schema as set, or {@code null} */
     public String getCurrentSchema() {
-        return settings.get("currentSchema");
+        return settings.get(PGProperty.CURRENT_SCHEMA.getName());
     }
 
-    /** @param enabled pgjdbc {@code tcpKeepAlive}; default {@code false} */
+    /** @param enabled pgjdbc {@code tcpKeepAlive} */
     public void setTcpKeepAlive(boolean enabled) {
-        put("tcpKeepAlive", Boolean.toString(enabled));
+        put(PGProperty.TCP_KEEP_ALIVE.getName(), String.valueOf(enabled));
     }
 
-    /** @return whether TCP keep-alive is on */
+    /** @return whether TCP keep-alive is on, else pgjdbc's default */
     public boolean getTcpKeepAlive() {
-        return Boolean.parseBoolean(setting("tcpKeepAlive"));
+        return Boolean.parseBoolean(setting(PGProperty.TCP_KEEP_ALIVE));
     }
 
-    /** @param enabled pgjdbc {@code reWriteBatchedInserts}; default {@code false} */
+    /** @param enabled pgjdbc {@code reWriteBatchedInserts} */
     public void setReWriteBatchedInserts(boolean enabled) {
-        put("reWriteBatchedInserts", Boolean.toString(enabled));
+        put(PGProperty.REWRITE_BATCHED_INSERTS.getName(), String.valueOf(enabled));
     }
 
-    /** @return whether batched inserts are rewritten */
+    /** @return whether batched inserts are rewritten, else pgjdbc's default */
     public boolean getReWriteBatchedInserts() {
-        return Boolean.parseBoolean(setting("reWriteBatchedInserts"));
+        return Boolean.parseBoolean(setting(PGProperty.REWRITE_BATCHED_INSERTS));
     }
 
-    /** @param rows pgjdbc {@code defaultRowFetchSize}: rows per fetch, 0 = all (pgjdbc's default) */
+    /** @param rows pgjdbc {@code defaultRowFetchSize}: rows per fetch, 0 = all */
     public void setDefaultRowFetchSize(int rows) {
-        put("defaultRowFetchSize", Integer.toString(rows));
+        put(PGProperty.DEFAULT_ROW_FETCH_SIZE.getName(), String.valueOf(rows));
     }
 
-    /** @return rows per fetch */
+    /** @return rows per fetch, else pgjdbc's default */
     public int getDefaultRowFetchSize() {
-        return intSetting("defaultRowFetchSize");
+        return intSetting(PGProperty.DEFAULT_ROW_FETCH_SIZE);
     }
 
-    /** @param executions pgjdbc {@code prepareThreshold}: executions before a server-side prepare; default 5 */
+    /** @param executions pgjdbc {@code prepareThreshold}: executions before a server-side prepare */
     public void setPrepareThreshold(int executions) {
-        put("prepareThreshold", Integer.toString(executions));
+        put(PGProperty.PREPARE_THRESHOLD.getName(), String.valueOf(executions));
     }
 
-    /** @return the prepare threshold */
+    /** @return the prepare threshold, else pgjdbc's default */
     public int getPrepareThreshold() {
-        return intSetting("prepareThreshold");
+        return intSetting(PGProperty.PREPARE_THRESHOLD);
     }
 
     /**
@@ -430,13 +426,13 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
      */
     @Override
     public void setLoginTimeout(int seconds) {
-        put(DataSourceSettings.LOGIN_TIMEOUT, Integer.toString(seconds));
+        put(PGProperty.LOGIN_TIMEOUT.getName(), String.valueOf(seconds));
     }
 
     /** @return the login timeout in seconds; 0 when not set */
     @Override
     public int getLoginTimeout() {
-        return intSetting(DataSourceSettings.LOGIN_TIMEOUT);
+        return intSetting(PGProperty.LOGIN_TIMEOUT);
     }
 
     /**
@@ -514,10 +510,6 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
 
     // ---- storage -------------------------------------------------------------------------------
 
-    private void put(LavaPgProperty property, String value) {
-        put(property.getName(), value);
-    }
-
     private void put(String name, String value) {
         if (value == null || value.isBlank()) {
             settings.remove(name);
@@ -526,14 +518,14 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
         }
     }
 
-    /** The value as set, else the driver's or pgjdbc's default, else {@code null}. */
-    private String setting(String name) {
-        String value = settings.get(name);
-        return value != null ? value : DataSourceSettings.defaultValue(name);
+    /** The value as set, else pgjdbc's default, else {@code null}. */
+    private String setting(PGProperty property) {
+        String value = settings.get(property.getName());
+        return value != null ? value : property.getDefaultValue();
     }
 
-    private int intSetting(String name) {
-        String value = setting(name);
+    private int intSetting(PGProperty property) {
+        String value = setting(property);
         return value == null ? 0 : Integer.parseInt(value);
     }
 }

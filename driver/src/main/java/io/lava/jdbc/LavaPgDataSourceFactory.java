@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  *
  * <p>The container's own attributes ({@code auth}, {@code scope}, {@code singleton}, {@code description},
  * {@code closeMethod}, {@code factory}, {@code type}, {@code name}) are ignored; any other unknown name is an error,
- * so a misspelt setting is not silently dropped. Stateless and thread-safe.
+ * so a misspelt setting is not silently dropped. Values are checked at lookup with the types and ranges of
+ * {@link LavaPgProperty}, the same rules a connect applies. Stateless and thread-safe.
  */
 public class LavaPgDataSourceFactory implements ObjectFactory {
     private static final Set<String> CONTAINER_ATTRIBUTES = Set.of("auth", "scope", "singleton", "description",
@@ -44,8 +45,10 @@ public class LavaPgDataSourceFactory implements ObjectFactory {
      * @param environment ignored
      * @return a new {@link LavaPgDataSource} with every address applied, or {@code null} when {@code obj} is not such a
      *     reference (JNDI then tries other factories)
-     * @throws NamingException naming the address when it is not a setting or its value is not of the setting's type
-     *     (a whole number for TTLs, ports and timeouts; {@code true}/{@code false}; well-formed {@code pgProperties})
+     * @throws NamingException naming the address, its value and what it takes, when the address is not a setting or
+     *     its value is not allowed: a driver property outside its {@link LavaPgProperty} type and range (the message
+     *     also names the range and the default); a pgjdbc number that is not a whole number; a pgjdbc boolean that is
+     *     not {@code true}/{@code false}; malformed {@code pgProperties}
      */
     @Override
     public Object getObjectInstance(Object obj, Name name, Context nameCtx, Hashtable<?, ?> environment)

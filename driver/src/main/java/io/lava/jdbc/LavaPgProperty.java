@@ -1,126 +1,210 @@
 package io.lava.jdbc;
 
 import java.sql.DriverPropertyInfo;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The connection properties that belong to the lava-pg driver itself.
+ * The connection properties that belong to the lava-pg driver itself, each with every fact about it: name,
+ * {@link Type type} (and so unit), default, allowed range, environment-variable fallback and description. Parsing
+ * ({@link ConnectionOptions}), the {@link LavaPgDataSource} setters and getters and the JNDI checks of
+ * {@link LavaPgDataSourceFactory}, {@link java.sql.Driver#getPropertyInfo} and the README's property table (checked by
+ * a unit test) all come from this enum, as pgjdbc's do from {@code org.postgresql.PGProperty}.
  *
- * <p>Each property may be given as a URL query parameter ({@code jdbc:lava-pg:prod/warehouse?awsRegion=eu-west-1}) or
- * in the {@link Properties} passed to {@link java.sql.Driver#connect}; as in pgjdbc, the URL wins when both are set.
- * Every URL parameter or property <em>not</em> listed here is passed to pgjdbc unchanged ({@code ApplicationName},
- * {@code connectTimeout}, {@code sslmode}, {@code sslrootcert}, ...), except {@code user} and {@code password}, which
- * always come from the lava connection record.
+ * <p><b>Input.</b> Each property may be given as a URL query parameter ({@code jdbc:lava-pg:prod/warehouse?recordTtl=30})
+ * or in the {@link Properties} passed to {@link java.sql.Driver#connect}; when both are set the URL wins (pgjdbc's rule:
+ * "If a property is specified both in URL and in Properties object, the value from Properties object is ignored",
+ * <a href="https://jdbc.postgresql.org/documentation/use/">pgjdbc, Connecting to the Database</a>). A
+ * {@link LavaPgDataSource} setter named {@code set} + the property name sets the same property. Values are trimmed; a
+ * blank value counts as unset. Every URL parameter or property <em>not</em> listed here passes to pgjdbc unchanged
+ * ({@code ApplicationName}, {@code connectTimeout}, {@code sslmode}, ...), except {@code user} and {@code password},
+ * which always come from the lava record.
  *
- * <p>This enum is the single list of the driver's own properties: parsing,
- * {@link java.sql.Driver#getPropertyInfo} and the README's property table all come from it (the pattern of pgjdbc's
- * {@code org.postgresql.PGProperty}).
+ * <p><b>Types and output.</b> {@link Type#STRING}: any text, read as a {@link String}. {@link Type#SECONDS}: a whole
+ * number of seconds in decimal (no unit suffix), read as a {@link Duration}. {@link Type#PORT}: a TCP port number, read
+ * as an {@link Integer}. A number must lie from {@link #getMin()} to {@link #getMax()}; {@link #UNBOUNDED}, the largest
+ * {@code int} (the data source setters take an {@code int}), stands for "no upper limit" and is written
+ * {@code >= min}.
+ *
+ * <p><b>A bad value</b> fails the connect with SQLState {@code 08001} before any AWS call; the message names the
+ * property, the bad value, what is allowed and the default, e.g. {@code property recordTtl='soon' is not a whole number
+ * of seconds >= 0. Fix the property or leave it out (default 60)}. A JNDI lookup through
+ * {@link LavaPgDataSourceFactory} applies the same type and range and fails with a {@code NamingException}.
+ *
+ * <p><b>Where the rules come from.</b>
+ * <ul>
+ *   <li>The realm and the default table: lava names a realm's connections table {@code lava.<realm>.connections}
+ *       (lava user guide, "DynamoDB Tables: The Connections Table"), so a realm may hold only what a DynamoDB table
+ *       name may: letters, digits, {@code _}, {@code .} and {@code -} (AWS DynamoDB developer guide, "Naming rules").
+ *   <li>{@code iamTokenTtl} at most {@value #MAX_IAM_TOKEN_TTL_SECONDS}: an RDS IAM authentication token is valid for
+ *       15 minutes, {@value #IAM_TOKEN_LIFETIME_SECONDS} seconds (<a
+ *       href="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html">AWS RDS user guide,
+ *       IAM database authentication</a>); reuse stops half a minute before that so a token is never sent expiring.
+ *   <li>URL over {@link Properties}: pgjdbc, quoted above.
+ *   <li>The other ranges are this driver's: TTLs and staleness from 0 (off), AWS call timeouts from 1 second to an
+ *       hour, ports from 1 to 65535 (TCP).
+ * </ul>
  */
 public enum LavaPgProperty {
 
-    /**
-     * The lava realm, used when the URL names only a conn_id ({@code jdbc:lava-pg:<conn_id>}). Falls back to the
-     * {@code LAVA_REALM} environment variable. A realm in the URL path always wins.
-     */
-    REALM("realm", null,
-            "lava realm, used when the URL is jdbc:lava-pg:<conn_id>; falls back to the LAVA_REALM environment "
-                    + "variable"),
+    /** The lava realm when the URL names only a conn_id ({@code jdbc:lava-pg:<conn_id>}); a realm in the URL wins. */
+    REALM("realm", "LAVA_REALM", "lava realm, used when the URL is jdbc:lava-pg:<conn_id>"),
 
-    /** DynamoDB table that holds the connection records. Default: {@code lava.<realm>.connections}. */
+    /** DynamoDB table of connection records; unset: {@code lava.<realm>.connections}. */
     CONNECTIONS_TABLE("connectionsTable", null,
-            "DynamoDB table of connection records; default lava.<realm>.connections"),
+            "DynamoDB table of connection records; default " + connectionsTableOf("<realm>")),
 
-    /**
-     * Path of a local JSON file of connection records keyed by conn_id, read instead of DynamoDB (development, CI,
-     * offline use). Falls back to the {@code LAVA_CONNECTIONS_FILE} environment variable.
-     */
-    CONNECTIONS_FILE("connectionsFile", null,
-            "local JSON file of connection records keyed by conn_id, used instead of DynamoDB; "
-                    + "falls back to the LAVA_CONNECTIONS_FILE environment variable"),
+    /** Local JSON file of records keyed by conn_id, read instead of DynamoDB (development, CI, offline use). */
+    CONNECTIONS_FILE("connectionsFile", "LAVA_CONNECTIONS_FILE",
+            "local JSON file of connection records keyed by conn_id, read instead of DynamoDB"),
 
-    /** AWS region of the lava realm's DynamoDB table, SSM parameters and secrets. Default: the SDK's region chain. */
+    /** AWS region of the realm's DynamoDB table, SSM parameters and secrets; unset: the SDK's region chain. */
     AWS_REGION("awsRegion", null,
-            "AWS region; default: the AWS SDK default region chain (AWS_REGION, aws.region, profile)"),
+            "AWS region; default: the AWS SDK's region chain (AWS_REGION, aws.region, the profile's region)"),
 
-    /** Named profile from the AWS shared config/credentials files. Default: the SDK's default chain. */
+    /** Named profile of the AWS shared config and credentials files; unset: the SDK's default chain. */
     AWS_PROFILE("awsProfile", null,
-            "AWS named profile for credentials and region; default: the AWS SDK default chain (AWS_PROFILE)"),
+            "AWS named profile for credentials and region; default: the AWS SDK's default chain (AWS_PROFILE)"),
 
-    /**
-     * One endpoint URL for every AWS service the driver calls, for tools where the SDK's own
-     * {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables cannot be set.
-     */
+    /** One http(s) endpoint for every AWS service the driver calls, where the SDK's variables cannot be set. */
     AWS_ENDPOINT_URL("awsEndpointUrl", null,
-            "endpoint URL for all AWS calls (DynamoDB, SSM, Secrets Manager); default: the AWS SDK's "
-                    + "AWS_ENDPOINT_URL[_<SERVICE>] environment variables and system properties, else AWS"),
+            "one endpoint URL for DynamoDB, SSM and Secrets Manager; default: the AWS SDK's own AWS_ENDPOINT_URL / "
+                    + "AWS_ENDPOINT_URL_<SERVICE> environment variables and aws.endpointUrl* system properties, "
+                    + "else AWS"),
 
-    /** How long a connection record is cached, in seconds. 0 disables caching. */
-    RECORD_TTL("recordTtl", "60",
+    /** How long a connection record is cached; 0 disables caching. */
+    RECORD_TTL("recordTtl", Type.SECONDS, "60", 0, LavaPgProperty.UNBOUNDED,
             "seconds a connection record is cached; 0 disables caching"),
 
-    /** How long an SSM parameter value is cached, in seconds. 0 disables caching. */
-    PARAMETER_TTL("parameterTtl", "300",
+    /** How long an SSM parameter value is cached; 0 disables caching. */
+    PARAMETER_TTL("parameterTtl", Type.SECONDS, "300", 0, LavaPgProperty.UNBOUNDED,
             "seconds an SSM parameter value is cached; 0 disables caching"),
 
-    /** How long a Secrets Manager secret is cached, in seconds. 0 disables caching. */
-    SECRET_TTL("secretTtl", "300",
+    /** How long a Secrets Manager secret is cached; 0 disables caching. */
+    SECRET_TTL("secretTtl", Type.SECONDS, "300", 0, LavaPgProperty.UNBOUNDED,
             "seconds a Secrets Manager secret is cached; 0 disables caching"),
 
-    /**
-     * How long past its TTL a cached record, parameter value or secret is still served while refreshing it fails (AWS
-     * outage, throttling), in seconds. 0 never serves a value past its TTL. IAM tokens are never served past theirs.
-     */
-    MAX_STALE("maxStale", "3600",
+    /** How long past its TTL a cached value is served while refreshing it fails; IAM tokens never are. */
+    MAX_STALE("maxStale", Type.SECONDS, "3600", 0, LavaPgProperty.UNBOUNDED,
             "seconds past its TTL a cached record, parameter or secret is still served while AWS fails; "
                     + "0 never serves a stale value"),
 
-    /** Time allowed for one AWS API call including the SDK's retries, in seconds. */
-    AWS_API_CALL_TIMEOUT("awsApiCallTimeout", "10",
-            "seconds one AWS API call may take, retries included"),
+    /** Time allowed for one AWS API call, the SDK's retries included; capped by pgjdbc's {@code loginTimeout}. */
+    AWS_API_CALL_TIMEOUT("awsApiCallTimeout", Type.SECONDS, "10", 1, 3600,
+            "seconds one AWS API call may take, retries included; a shorter loginTimeout caps it"),
 
-    /** Time allowed for one attempt of an AWS API call (and for its TCP connect), in seconds. */
-    AWS_API_CALL_ATTEMPT_TIMEOUT("awsApiCallAttemptTimeout", "3",
-            "seconds one attempt of an AWS API call may take; retried with back-off (SDK standard retry mode)"),
+    /** Time allowed for one attempt of an AWS API call (and its TCP connect); at most {@code awsApiCallTimeout}. */
+    AWS_API_CALL_ATTEMPT_TIMEOUT("awsApiCallAttemptTimeout", Type.SECONDS, "3", 1, 3600,
+            "seconds one attempt of an AWS API call may take, at most awsApiCallTimeout; retried with back-off "
+                    + "(SDK standard retry mode)"),
 
-    /**
-     * Host name an RDS IAM token is signed for, when it differs from the record's host (SSH tunnel, custom DNS). The
-     * connection still goes to the record's host. Default: the record's host.
-     */
+    /** Host an RDS IAM token is signed for when it differs from the record's (SSH tunnel, custom DNS). */
     IAM_HOST("iamHost", null,
             "host an RDS IAM token is signed for, when the record's host is a tunnel or alias; default: the "
                     + "record's host"),
 
-    /** Port an RDS IAM token is signed for. Default: the record's port. */
-    IAM_PORT("iamPort", null,
+    /** Port an RDS IAM token is signed for; unset: the record's port. */
+    IAM_PORT("iamPort", Type.PORT, null, 1, 65535,
             "port an RDS IAM token is signed for; default: the record's port"),
 
-    /**
-     * How long an RDS IAM token is reused, in seconds: 1 to 870. Tokens are valid for 900 seconds (AWS RDS docs); a
-     * fresh one is minted in the background once three quarters of this time have passed.
-     */
-    IAM_TOKEN_TTL("iamTokenTtl", "840",
-            "seconds an RDS IAM token is reused (1-870; tokens are valid for 900); refreshed in the background "
-                    + "after three quarters of it");
+    /** How long an RDS IAM token is reused; a fresh one is minted in the background after three quarters of it. */
+    IAM_TOKEN_TTL("iamTokenTtl", Type.SECONDS, "840", 1, LavaPgProperty.MAX_IAM_TOKEN_TTL_SECONDS,
+            "seconds an RDS IAM token is reused (a token is valid for "
+                    + LavaPgProperty.IAM_TOKEN_LIFETIME_SECONDS + "); refreshed in the background after three "
+                    + "quarters of it");
 
-    /** Every property by name; {@link #forName} runs for each property of each connect. */
-    private static final Map<String, LavaPgProperty> BY_NAME = byName();
+    /** The largest number any property takes, the largest {@code int}: read as "no upper limit". */
+    public static final long UNBOUNDED = Integer.MAX_VALUE;
+    /** How long an RDS IAM token is valid, in seconds: 15 minutes (AWS RDS user guide). */
+    public static final long IAM_TOKEN_LIFETIME_SECONDS = 900;
+    /** The longest {@code iamTokenTtl}, in seconds: half a minute below {@link #IAM_TOKEN_LIFETIME_SECONDS}. */
+    public static final long MAX_IAM_TOKEN_TTL_SECONDS = IAM_TOKEN_LIFETIME_SECONDS - 30;
 
-    private final String name;
-    private final String defaultValue;
-    private final String description;
+    /** What kind of value a property holds. */
+    public enum Type {
+        /** Any text. */
+        STRING("string", null, null),
+        /** A whole number of seconds, read as a {@link Duration}. */
+        SECONDS("seconds", "seconds", "a whole number of seconds"),
+        /** A TCP port number, read as an {@link Integer}. */
+        PORT("port", null, "a port number");
 
-    LavaPgProperty(String name, String defaultValue, String description) {
-        this.name = name;
-        this.defaultValue = defaultValue;
-        this.description = description;
+        private final String label;
+        private final String unit;
+        private final String noun;
+
+        Type(String label, String unit, String noun) {
+            this.label = label;
+            this.unit = unit;
+            this.noun = noun;
+        }
+
+        /** @return the type as the README's table names it: {@code string}, {@code seconds} or {@code port} */
+        public String getLabel() {
+            return label;
+        }
+
+        /** @return {@code seconds} for {@link #SECONDS}, else {@code null} */
+        public String getUnit() {
+            return unit;
+        }
+
+        private boolean isNumber() {
+            return this != STRING;
+        }
     }
 
-    /** @return the property name as written in a URL query or {@link Properties} key */
+    /** Every property by name; {@link #forName} runs for each property of each connect. */
+    private static final Map<String, LavaPgProperty> BY_NAME =
+            Stream.of(values()).collect(Collectors.toUnmodifiableMap(p -> p.name, p -> p));
+
+    private final String name;
+    private final Type type;
+    private final String defaultValue;
+    private final Long min;
+    private final Long max;
+    private final String environmentVariable;
+    private final String description;
+
+    /** A string property without a fixed default, falling back to {@code environmentVariable} when not null. */
+    LavaPgProperty(String name, String environmentVariable, String meaning) {
+        this(name, Type.STRING, null, null, null, environmentVariable, meaning);
+    }
+
+    /** A number from {@code min} to {@code max}. */
+    LavaPgProperty(String name, Type type, String defaultValue, long min, long max, String description) {
+        this(name, type, defaultValue, min, max, null, description);
+    }
+
+    LavaPgProperty(String name, Type type, String defaultValue, Long min, Long max, String environmentVariable,
+                   String meaning) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.environmentVariable = environmentVariable;
+        this.description = environmentVariable == null ? meaning
+                : meaning + "; falls back to the " + environmentVariable + " environment variable";
+    }
+
+    /** @return the property name as written in a URL query, a {@link Properties} key or a setter name */
     public String getName() {
         return name;
+    }
+
+    /** @return what kind of value the property holds */
+    public Type getType() {
+        return type;
+    }
+
+    /** @return the unit of the value ({@code seconds}), or {@code null} for a port or a string */
+    public String getUnit() {
+        return type.getUnit();
     }
 
     /** @return the default value, or {@code null} when the property has no fixed default */
@@ -128,23 +212,51 @@ public enum LavaPgProperty {
         return defaultValue;
     }
 
-    /** @return a one-line description, as shown by {@link java.sql.Driver#getPropertyInfo} */
+    /** @return the smallest value allowed, or {@code null} for a string */
+    public Long getMin() {
+        return min;
+    }
+
+    /** @return the largest value allowed ({@link #UNBOUNDED}: no upper limit), or {@code null} for a string */
+    public Long getMax() {
+        return max;
+    }
+
+    /** @return {@code ">= min"} or {@code "from min to max"}, or {@code null} for a string */
+    public String getRange() {
+        if (!type.isNumber()) {
+            return null;
+        }
+        return max == UNBOUNDED ? ">= " + min : "from " + min + " to " + max;
+    }
+
+    /** @return what a value must be, e.g. {@code a whole number of seconds from 1 to 870}; {@code null} for a string */
+    public String getAllowed() {
+        return type.isNumber() ? type.noun + " " + getRange() : null;
+    }
+
+    /** @return the environment variable read when the property is unset, or {@code null} */
+    public String getEnvironmentVariable() {
+        return environmentVariable;
+    }
+
+    /** @return a one-line description, as shown by {@link java.sql.Driver#getPropertyInfo} and the README */
     public String getDescription() {
         return description;
     }
 
     /**
-     * Reads this property.
+     * Reads this property, unchecked.
      *
      * @param properties the merged connection properties (never {@code null})
-     * @return the value set in {@code properties}, else the default (possibly {@code null})
+     * @return the value set in {@code properties}, trimmed, else the default (possibly {@code null})
      */
     public String get(Properties properties) {
         return orDefault(properties.getProperty(name));
     }
 
     /**
-     * Reads this property from parsed properties.
+     * Reads this property from parsed properties or data source settings, unchecked.
      *
      * @param properties name to value
      * @return the value set, trimmed, else the default (possibly {@code null})
@@ -153,12 +265,82 @@ public enum LavaPgProperty {
         return orDefault(properties.get(name));
     }
 
-    private String orDefault(String value) {
-        return value == null || value.isBlank() ? defaultValue : value.trim();
+    /**
+     * Reads this property, falling back to its {@link #getEnvironmentVariable() environment variable}.
+     *
+     * @param properties name to value
+     * @param env environment lookup
+     * @return the value set, else the variable's non-blank value, else the default (possibly {@code null})
+     */
+    String get(Map<String, String> properties, UnaryOperator<String> env) {
+        String value = get(properties);
+        return value != null || environmentVariable == null ? value : orDefault(env.apply(environmentVariable));
     }
 
-    private static Map<String, LavaPgProperty> byName() {
-        return Stream.of(values()).collect(Collectors.toUnmodifiableMap(p -> p.name, p -> p));
+    /**
+     * Reads a {@link Type#SECONDS} property.
+     *
+     * @param properties name to value
+     * @return the duration set, else the default; {@code null} when neither
+     * @throws SourceException (08001) naming the property, its value, the range and the default, when the value is not
+     *     a whole number of seconds in range
+     */
+    Duration getSeconds(Map<String, String> properties) {
+        Long seconds = number(Type.SECONDS, properties);
+        return seconds == null ? null : Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * Reads a {@link Type#PORT} property.
+     *
+     * @param properties name to value
+     * @return the port set, else the default; {@code null} when neither
+     * @throws SourceException (08001) naming the property, its value and the range, when the value is not a port number
+     */
+    Integer getPort(Map<String, String> properties) {
+        Long port = number(Type.PORT, properties);
+        return port == null ? null : port.intValue();
+    }
+
+    /**
+     * Reads a number as a data source getter reports it: not range-checked (that happens when connecting).
+     *
+     * @param settings name to value, as the setters store them
+     * @return the value set, else the default, else 0
+     * @throws NumberFormatException when the stored value is not an {@code int} (the setters store only ints)
+     */
+    int getInt(Map<String, String> settings) {
+        requireNumber();
+        String value = get(settings);
+        return value == null ? 0 : Integer.parseInt(value);
+    }
+
+    /**
+     * Stores this property, as a data source setter does.
+     *
+     * @param settings name to value
+     * @param value the value; {@code null} or blank removes the property, anything else is stored trimmed
+     */
+    void set(Map<String, String> settings, String value) {
+        if (value == null || value.isBlank()) {
+            settings.remove(name);
+        } else {
+            settings.put(name, value.trim());
+        }
+    }
+
+    /** Stores a number, as a data source setter does; ranges are checked when connecting. */
+    void set(Map<String, String> settings, int value) {
+        requireNumber();
+        settings.put(name, Integer.toString(value));
+    }
+
+    /**
+     * @param value a value as a string, e.g. from a JNDI reference
+     * @return whether the value is allowed: blank (unset), any text for a string, else a whole number in range
+     */
+    boolean accepts(String value) {
+        return value == null || value.isBlank() || !type.isNumber() || parse(value.trim()) != null;
     }
 
     /**
@@ -175,12 +357,55 @@ public enum LavaPgProperty {
      * Describes this property for {@link java.sql.Driver#getPropertyInfo}.
      *
      * @param properties current properties; the value shown is the one set there, else the default
-     * @return a new {@link DriverPropertyInfo}; never required
+     * @return a new {@link DriverPropertyInfo} with {@link #getDescription()}; never required; no choices (no property
+     *     of the driver has a closed set of values)
      */
     public DriverPropertyInfo toDriverPropertyInfo(Properties properties) {
         DriverPropertyInfo info = new DriverPropertyInfo(name, get(properties));
         info.description = description;
         info.required = false;
         return info;
+    }
+
+    /** lava's name of a realm's connections table (lava user guide, "The Connections Table"). */
+    static String connectionsTableOf(String realm) {
+        return "lava." + realm + ".connections";
+    }
+
+    private String orDefault(String value) {
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    private void requireNumber() {
+        if (!type.isNumber()) {
+            throw new IllegalStateException(name + " is not a number");
+        }
+    }
+
+    private Long number(Type expected, Map<String, String> properties) {
+        if (type != expected) {
+            throw new IllegalStateException(name + " is " + type.label + ", not " + expected.label);
+        }
+        String value = get(properties);
+        if (value == null) {
+            return null;
+        }
+        Long number = parse(value);
+        if (number == null) {
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + name + "='" + value + "' is not "
+                    + getAllowed() + ". Fix the property"
+                    + (defaultValue == null ? "" : " or leave it out (default " + defaultValue + ")"));
+        }
+        return number;
+    }
+
+    /** @return the whole number in range, or {@code null} when {@code value} is not one */
+    private Long parse(String value) {
+        try {
+            long number = Long.parseLong(value);
+            return number >= min && number <= max ? number : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }
