@@ -124,6 +124,7 @@ class RedeployIT {
                 "assume=" + url("warehouse", "&awsProfile=redeploy-assume"),
                 "web=" + url("warehouse", "&awsProfile=redeploy-web"));
 
+        System.out.println(run.out());
         assertThat(run.exitCode()).as(run.all()).isZero();
         List<String> lines = run.out().lines().toList();
         List<String> missing = new ArrayList<>();
@@ -184,6 +185,8 @@ class RedeployIT {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
+                // C1 alone and a single-threaded collector: five cycles of class loading in a few seconds on two cores
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 // soft references (pgjdbc's and the SDK's buffer caches hold some) are cleared at every collection,
                 // as the JVM does anyway before it gives up with OutOfMemoryError: Metaspace
                 "-XX:SoftRefLRUPolicyMSPerMB=0",
