@@ -19,8 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -156,13 +159,34 @@ class RedeployIT {
         List<String> leaks = lines.stream().filter(line -> line.startsWith("leak ")).toList();
         assertThat(leaks).withFailMessage(() -> "after " + CYCLES + " deploy/undeploy cycles of the application, "
                 + leaks.size() + " things of it are left (a loader left is pinned by the rest):\n  "
-                + String.join("\n  ", leaks)
+                + String.join("\n  ", summary(leaks)) + "\nin detail:\n  " + String.join("\n  ", leaks)
                 + "\nJVM-wide JDK threads started meanwhile (not counted):\n  "
                 + lines.stream().filter(line -> line.startsWith("note ")).collect(Collectors.joining("\n  "))
                 + "\n" + lines.stream().filter(line -> line.startsWith("gc ") || line.startsWith("heapdump "))
                         .collect(Collectors.joining("\n"))
+                + (lines.stream().anyMatch(line -> line.startsWith("heapdump ")) ? ""
+                        : "\n(-Dredeploy.heapDump=<file> writes a heap dump of what is left, to find what holds it)")
                 + "\nstderr of the server:\n" + run.err()).isEmpty();
         assertThat(lines).contains("result clean");
+    }
+
+    /**
+     * @return per kind of leak, how many: loaders; threads by name with the numbers replaced by {@code *} and what
+     *     ties them to an application; each MBean
+     */
+    private static List<String> summary(List<String> leaks) {
+        Map<String, Integer> counts = new TreeMap<>();
+        Pattern thread = Pattern.compile("leak thread \"([^\"]*)\".*?(?: holds=(\\S+))?(?: \\|.*)?");
+        for (String leak : leaks) {
+            Matcher m = thread.matcher(leak);
+            String kind = m.matches() ? "thread \"" + m.group(1).replaceAll("\\d+", "*") + "\""
+                    + (m.group(2) == null ? "" : " holding the application by its " + m.group(2))
+                    : leak.startsWith("leak loader ") ? "loaders" : leak.substring("leak ".length());
+            counts.merge(kind, 1, Integer::sum);
+        }
+        List<String> summary = new ArrayList<>();
+        counts.forEach((kind, n) -> summary.add(n + " " + kind));
+        return summary;
     }
 
     // ---- running the server ---------------------------------------------------------------------------------------
