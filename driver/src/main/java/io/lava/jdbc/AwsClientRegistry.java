@@ -22,8 +22,9 @@ import software.amazon.awssdk.utils.IoUtils;
  * credentials provider per profile, built on first use and shared by every connect of the engine.
  *
  * <p>Bounded: at most {@value #MAXIMUM_SCOPES} scopes are kept; the least recently used one beyond that is closed (a
- * later connect for it builds it again). {@link #close()} closes every client and credentials provider (their SDK
- * threads end). Thread-safe.
+ * later connect for it builds it again). Every client times its calls on the registry's one scheduler and resolves
+ * credentials on its one credentials thread ({@link AwsThreads}). {@link #close()} closes every client and
+ * credentials provider and ends those threads. Thread-safe.
  */
 final class AwsClientRegistry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AwsClientRegistry.class.getName());
@@ -32,6 +33,7 @@ final class AwsClientRegistry implements AutoCloseable {
     static final int MAXIMUM_SCOPES = 64;
 
     private final Metrics metrics;
+    private final AwsThreads threads = new AwsThreads();
     private final Cache<AwsSettings, AwsClients.Scope> scopes =
             Caffeine.newBuilder().maximumSize(MAXIMUM_SCOPES * 4L).build();
     private final Cache<AwsClients.Scope, AwsClients> clients;
@@ -96,7 +98,8 @@ final class AwsClientRegistry implements AutoCloseable {
             LOG.log(Level.FINE, "AWS clients for region {0}, profile {1}, endpoint {2}", new Object[] {s.region(),
                     s.profile() == null ? "(default)" : s.profile(), s.endpoint() == null ? "(SDK default)"
                             : s.endpoint()});
-            return new AwsClients(s, credentials(s.profile()), metrics);
+            return new AwsClients(s, credentials(s.profile()), threads.scheduler(),
+                    metrics);
         });
     }
 
@@ -107,11 +110,18 @@ final class AwsClientRegistry implements AutoCloseable {
      * does, including profiles that assume a role ({@code role_arn} with {@code source_profile} or
      * {@code credential_source}) and {@code credential_process}.
      *
+     * <p>Resolution runs on the engine's credentials thread ({@link AwsThreads}); closing what this returns does
+     * nothing (the registry closes the providers).
+     *
      * @param profile a profile name, or {@code null} for the default chain
      * @return the shared provider
      */
     AwsCredentialsProvider credentials(String profile) {
         checkOpen();
+        return threads.onCredentialsThread(providers(profile));
+    }
+
+    private AwsCredentialsProvider providers(String profile) {
         return credentials.computeIfAbsent(profile == null ? "" : profile,
                 p -> p.isEmpty() ? DefaultCredentialsProvider.builder().build()
                         : ProfileCredentialsProvider.builder().profileName(p).build());
@@ -123,7 +133,10 @@ final class AwsClientRegistry implements AutoCloseable {
         }
     }
 
-    /** Closes every client, then every credentials provider. Idempotent; never throws. */
+    /**
+     * Closes every client, then every credentials provider, then ends the engine's AWS threads. Idempotent; never
+     * throws.
+     */
     @Override
     public void close() {
         closed = true;
@@ -133,5 +146,6 @@ final class AwsClientRegistry implements AutoCloseable {
         credentials.values().forEach(provider -> IoUtils.closeIfCloseable(provider, null));
         credentials.clear();
         scopes.invalidateAll();
+        threads.close();
     }
 }

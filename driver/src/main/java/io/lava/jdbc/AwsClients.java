@@ -2,6 +2,7 @@ package io.lava.jdbc;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -40,6 +41,7 @@ final class AwsClients implements AutoCloseable {
 
     private final Scope scope;
     private final AwsCredentialsProvider credentials;
+    private final ScheduledExecutorService scheduler;
     private final Metrics metrics;
     private final Lazy<DynamoDbClient> dynamoDb;
     private final Lazy<SsmClient> ssm;
@@ -47,12 +49,15 @@ final class AwsClients implements AutoCloseable {
 
     /**
      * @param scope what the clients are for
-     * @param credentials the scope's credentials (owned by the registry, not closed here)
+     * @param credentials the scope's credentials; an SDK client closes the provider it is given, so this must be one
+     *     whose {@code close()} does nothing (the registry owns and closes the real one)
+     * @param scheduler times every client's calls; the engine's, never shut down by a client
      * @param metrics counts each client's API calls
      */
-    AwsClients(Scope scope, AwsCredentialsProvider credentials, Metrics metrics) {
+    AwsClients(Scope scope, AwsCredentialsProvider credentials, ScheduledExecutorService scheduler, Metrics metrics) {
         this.scope = scope;
         this.credentials = credentials;
+        this.scheduler = scheduler;
         this.metrics = metrics;
         this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder(), Metrics.Service.DYNAMODB));
         this.ssm = new Lazy<>(() -> build(SsmClient.builder(), Metrics.Service.SSM));
@@ -70,6 +75,7 @@ final class AwsClients implements AutoCloseable {
                 .credentialsProvider(credentials);
         ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
+                .scheduledExecutorService(scheduler)
                 .addExecutionInterceptor(metrics.callCounter(service));
         if (scope.profile() != null) {
             config.defaultProfileName(scope.profile());
