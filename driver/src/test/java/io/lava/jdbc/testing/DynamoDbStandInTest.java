@@ -173,14 +173,17 @@ class DynamoDbStandInTest {
 
     @Test
     void theSdkRejectsAWrongCrc32() throws Exception {
-        try (AutoCloseable wrong = aws.fault(GET_ITEM, "\"crc-check\"", aResponse().withStatus(200)
+        AutoCloseable wrongCrc = aws.fault(GET_ITEM, "\"crc-check\"", aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/x-amz-json-1.0")
                 .withHeader("x-amz-crc32", "12345")
-                .withBody("{}"))) {
+                .withBody("{}"));
+        try {
             assertThatThrownBy(() -> dynamoDb.getItem(r -> r.tableName(table)
                     .key(Map.of(LocalAws.CONN_ID, AttributeValue.fromS("crc-check")))))
                     .isInstanceOf(SdkClientException.class)
                     .hasMessageContaining("checksum");
+        } finally {
+            wrongCrc.close();
         }
     }
 
@@ -293,13 +296,16 @@ class DynamoDbStandInTest {
     @Test
     void faultsWinOverTheStandIn() throws Exception {
         aws.putRecord(table, Map.of(LocalAws.CONN_ID, "faulty"));
-        try (AutoCloseable fault = aws.fault(GET_ITEM, "\"faulty\"", aResponse().withStatus(400)
+        AutoCloseable throttled = aws.fault(GET_ITEM, "\"faulty\"", aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/x-amz-json-1.0")
                 .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
-                        + "\"message\":\"slow down\"}"))) {
+                        + "\"message\":\"slow down\"}"));
+        try {
             assertThatThrownBy(() -> get(dynamoDb, table, "faulty")).isInstanceOfSatisfying(DynamoDbException.class,
                     e -> assertThat(e.awsErrorDetails().errorCode())
                             .isEqualTo("ProvisionedThroughputExceededException"));
+        } finally {
+            throttled.close();
         }
         assertThat(get(dynamoDb, table, "faulty").hasItem()).isTrue();
     }
