@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The drop-in jar {@code lava-pg-jdbc-<version>-all.jar} that {@code mvn package} attaches (classifier {@code all}):
- * size budget, nothing unrelocated, manifest, service files, the class names the AWS SDK loads by name and the
- * licences of what it bundles. That every class it references is there is
+ * size budget, nothing unrelocated, manifest, service files, the class names the AWS SDK loads by name, the slf4j
+ * binding and the licences of what it bundles. That every class it references is there is
  * {@link ShadedJarReferencesIT}'s part; that it works is {@link CliIT}'s: it runs the jar in its own JVM.
  */
 class ShadedJarIT {
@@ -82,8 +82,7 @@ class ShadedJarIT {
                 "io/lava/jdbc/LavaPgCli.class", SHADED + "picocli/CommandLine.class",
                 SHADED + "com/github/benmanes/caffeine/cache/Caffeine.class",
                 SHADED + "software/amazon/awssdk/services/rds/RdsUtilities.class",
-                SHADED + "software/amazon/awssdk/http/urlconnection/UrlConnectionSdkHttpService.class",
-                SHADED + "org/slf4j/impl/StaticLoggerBinder.class");
+                SHADED + "software/amazon/awssdk/http/urlconnection/UrlConnectionSdkHttpService.class");
         assertThat(entries).as("the url-connection HTTP client only")
                 .noneMatch(n -> n.contains("/http/apache") || n.contains("/http/nio/netty") || n.contains("/http/crt"));
     }
@@ -158,6 +157,26 @@ class ShadedJarIT {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    /**
+     * The bundled slf4j-api finds its binding the way its version does: 1.x loads
+     * {@code org.slf4j.impl.StaticLoggerBinder} (relocated), 2.x asks ServiceLoader for an {@code SLF4JServiceProvider}
+     * (relocated service file). Either way the no-op binding must be there, or the first SDK log call prints SLF4J's
+     * warnings ({@link CliIT} checks the output).
+     */
+    @Test
+    void theSlf4jBindingMatchesTheBundledApi() throws IOException {
+        String loggerFactory = text(SHADED + "org/slf4j/LoggerFactory.class");
+        String provider = "META-INF/services/io.lava.jdbc.shaded.org.slf4j.spi.SLF4JServiceProvider";
+        if (loggerFactory.contains(SHADED + "org/slf4j/spi/SLF4JServiceProvider")) {
+            assertThat(text(provider)).as(provider).contains("io.lava.jdbc.shaded.org.slf4j.nop.NOPServiceProvider");
+        } else {
+            assertThat(loggerFactory).contains(SHADED + "org/slf4j/impl/StaticLoggerBinder");
+            assertThat(entries).contains(SHADED + "org/slf4j/impl/StaticLoggerBinder.class")
+                    .noneMatch(n -> n.startsWith("META-INF/services/") && n.contains("SLF4JServiceProvider"));
+            assertThat(text(SHADED + "org/slf4j/impl/StaticLoggerBinder.class")).contains("NOPLoggerFactory");
+        }
     }
 
     // ---- licences -------------------------------------------------------------------------------------------------
