@@ -45,17 +45,20 @@ class ShadedJarReferencesIT {
                     "pgjdbc's OSGi bundle activator and DataSourceFactory (org.postgresql.osgi): only an OSGi"
                             + " framework loads them, and it brings these classes"),
             Allowance.absent("waffle/windows/auth/**",
-                    "pgjdbc's SSPI authentication on Windows (org.postgresql.sspi) through Waffle, used only with"
-                            + " gsslib=sspi when waffle-jna is on the class path; pgjdbc checks for it first"),
+                    "Waffle, for pgjdbc's Windows SSPI authentication (org.postgresql.sspi): only with waffle-jna on"
+                            + " the class path; SSPIClient.isSSPISupported checks for it (and catches the"
+                            + " NoClassDefFoundError) before any use"),
             Allowance.absent("com/sun/jna/**",
-                    "JNA, for the same SSPI authentication (org.postgresql.sspi) and nothing else"),
+                    "JNA, for the same SSPI authentication (org.postgresql.sspi) and nothing else; waffle-jna brings"
+                            + " it"),
             Allowance.absent("org/flywaydb/**",
                     "Flyway: the driver's Flyway plugin (io.lava.jdbc.flyway) is loaded only by Flyway's own"
                             + " ServiceLoader, so Flyway is there whenever it is (a provided dependency)"),
             Allowance.absent(SDK + "crt/**",
-                    "the AWS CRT (aws-crt, native code): the SDK uses it for SigV4a signing and the CRC32C,"
-                            + " CRC64NVME and XXHash checksums only after finding it on the class path; relocated, it"
-                            + " is never found, so the SDK takes its Java implementations"),
+                    "the AWS CRT (aws-crt, native code), not bundled: the SDK checks that it is on the class path"
+                            + " before it uses it for SigV4a signing and the CRC32C, CRC64NVME and XXHash checksums;"
+                            + " relocated, it is never found, so CRC32C takes the Java implementation and the others"
+                            + " fail with a message asking for aws-crt (the driver's calls use none of them)"),
             Allowance.absent(SDK + "crtcore/**",
                     "the SDK's crt-core module, part of the same CRT support"));
 
