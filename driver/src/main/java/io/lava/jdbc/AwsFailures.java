@@ -98,7 +98,7 @@ final class AwsFailures {
     private static SourceException ofService(AwsServiceException e, String call, String permission,
                                              LavaPgProperty ttl) {
         String code = e.awsErrorDetails().errorCode();
-        String what = code + " (HTTP " + e.statusCode() + ")";
+        String what = code == null ? "HTTP " + e.statusCode() : code + " (HTTP " + e.statusCode() + ")";
         if (e.isThrottlingException()) {
             return new SourceException(Errors.UNABLE_TO_CONNECT, call + " was throttled: " + what + attempts(e, ", ")
                     + ". AWS limits the rate of these calls; raise " + ttl.getName() + " so that fewer connects "

@@ -61,6 +61,14 @@ class AwsFailuresTest {
     }
 
     @Test
+    void aServiceErrorWithoutACodeNamesTheStatus() {
+        SourceException failure = classify(AwsServiceException.builder().statusCode(502).numAttempts(3)
+                .awsErrorDetails(AwsErrorDetails.builder().build()).build());
+        assertThat(failure.sqlState()).isEqualTo("08001");
+        assertThat(failure.getMessage()).contains(CALL + " failed: HTTP 502, after 3 attempts. Retry later");
+    }
+
+    @Test
     void throttlingNamesTheTtlThatSparesCalls() {
         assertThat(classify(service(400, "ThrottlingException", "Rate exceeded")).getMessage())
                 .contains("raise parameterTtl", "higher quota");
