@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -61,8 +62,8 @@ final class AwsClients {
     private AwsClients(Scope scope) {
         this.scope = scope;
         this.credentials = CREDENTIALS.computeIfAbsent(scope.profile() == null ? "" : scope.profile(),
-                p -> p.isEmpty() ? DefaultCredentialsProvider.builder().build()
-                        : ProfileCredentialsProvider.builder().profileName(p).build());
+                p -> new Credentials(p.isEmpty() ? DefaultCredentialsProvider.builder().build()
+                        : ProfileCredentialsProvider.builder().profileName(p).build()));
         this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder(), Metrics.Service.DYNAMODB));
         this.ssm = new Lazy<>(() -> build(SsmClient.builder(), Metrics.Service.SSM));
         this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder(), Metrics.Service.SECRETS_MANAGER));
@@ -130,11 +131,36 @@ final class AwsClients {
     }
 
     /**
+     * The SDK's provider for a profile (or the default chain), its failures reported as {@link NoCredentialsException}
+     * so that they are told apart from every other client-side failure by type.
+     *
+     * @param delegate the SDK's provider
+     */
+    private record Credentials(AwsCredentialsProvider delegate) implements AwsCredentialsProvider {
+        @Override
+        public AwsCredentials resolveCredentials() {
+            try {
+                return delegate.resolveCredentials();
+            } catch (NoCredentialsException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new NoCredentialsException(e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+
+    /**
      * The credentials every client of this scope signs with, one provider per profile for the JVM. Without
      * {@code awsProfile}: the SDK's default chain (system properties, environment, web identity / IRSA, shared
      * profile {@code AWS_PROFILE}, container and instance roles). With {@code awsProfile}: that profile only, as the
      * AWS CLI's {@code --profile} does, including profiles that assume a role ({@code role_arn} with
-     * {@code source_profile} or {@code credential_source}) and {@code credential_process}.
+     * {@code source_profile} or {@code credential_source}) and {@code credential_process}. When no credentials can be
+     * resolved, {@code resolveCredentials} throws {@link NoCredentialsException} with the SDK's exception as cause.
      */
     AwsCredentialsProvider credentials() {
         return credentials;

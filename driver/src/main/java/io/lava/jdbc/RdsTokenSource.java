@@ -24,7 +24,7 @@ record RdsTokenSource(AwsCredentialsProvider credentials) implements TokenSource
                     .generateAuthenticationToken(b -> b.hostname(host).port(port).username(user));
         } catch (SdkException e) {
             throw AwsFailures.of(e, "RDS IAM token for " + user + "@" + host + ":" + port,
-                    "rds-db:connect on the database user");
+                    "rds-db:connect on the database user", LavaPgProperty.IAM_TOKEN_TTL, null);
         }
     }
 
@@ -33,7 +33,8 @@ record RdsTokenSource(AwsCredentialsProvider credentials) implements TokenSource
         try {
             return credentials.resolveCredentials().accessKeyId();
         } catch (SdkException e) {
-            throw AwsFailures.of(e, "resolving AWS credentials for an RDS IAM token", "rds-db:connect");
+            throw AwsFailures.of(e, "resolving AWS credentials for an RDS IAM token", "rds-db:connect",
+                    LavaPgProperty.IAM_TOKEN_TTL, null);
         }
     }
 }

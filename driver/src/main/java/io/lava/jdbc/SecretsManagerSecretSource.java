@@ -22,7 +22,8 @@ record SecretsManagerSecretSource(AwsClients clients) implements SecretSource {
                     + clients.scope().region() + ". Fix the record's 'secret_id' or create the secret", e);
         } catch (SdkException e) {
             throw AwsFailures.of(e, "Secrets Manager GetSecretValue '" + secretId + "'",
-                    "secretsmanager:GetSecretValue (and kms:Decrypt for a customer-managed key)");
+                    "secretsmanager:GetSecretValue (and kms:Decrypt for a customer-managed key)",
+                    LavaPgProperty.SECRET_TTL, clients.scope());
         }
         if (response.secretString() == null) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "' is binary; lava needs a "
