@@ -59,8 +59,10 @@ final class AwsThreads implements AutoCloseable {
 
     /**
      * @param provider an SDK credentials provider
-     * @return a provider that resolves through {@code provider} on the credentials thread; its {@code close()} does
-     *     nothing (an SDK client closes the provider it is given; the registry closes the real one)
+     * @return a provider that resolves through {@code provider} on the credentials thread, reporting any failure as a
+     *     {@link NoCredentialsException} with the SDK's exception as cause (so that callers tell it apart by type); its
+     *     {@code close()} does nothing (an SDK client closes the provider it is given; the registry closes the real
+     *     one)
      */
     AwsCredentialsProvider onCredentialsThread(AwsCredentialsProvider provider) {
         return new OnCredentialsThread(provider, this);
@@ -70,8 +72,11 @@ final class AwsThreads implements AutoCloseable {
         try {
             return credentials.submit(resolution::get).get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NoCredentialsException none) {
+                throw none;
+            }
             if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+                throw new NoCredentialsException(r);
             }
             if (e.getCause() instanceof Error error) {
                 throw error;

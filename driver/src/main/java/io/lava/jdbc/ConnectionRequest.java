@@ -20,7 +20,8 @@ record ConnectionRequest(ConnectionRef ref, ConnectionOptions options) {
      * @param env environment lookup ({@code System::getenv} in production)
      * @return the parsed request
      * @throws SQLException (08001, step {@code url}) for a malformed URL, a missing realm or an invalid property; the
-     *     message names the realm and conn_id once the URL has been parsed
+     *     message names the realm and conn_id once the URL has been parsed; (08001) for a {@link LinkageError}
+     *     ({@link Errors#incompleteJar})
      */
     static ConnectionRequest of(String url, Properties info, UnaryOperator<String> env) throws SQLException {
         ConnectionRef ref;
@@ -28,11 +29,15 @@ record ConnectionRequest(ConnectionRef ref, ConnectionOptions options) {
             ref = ConnectionRef.parse(url, info, env);
         } catch (SourceException e) {
             throw Errors.at(null, null, Step.URL, e);
+        } catch (LinkageError e) {
+            throw Errors.at(null, null, Step.URL, Errors.incompleteJar(e));
         }
         try {
             return new ConnectionRequest(ref, ConnectionOptions.of(ref, env));
         } catch (SourceException e) {
             throw Errors.at(ref.realm(), ref.connId(), Step.URL, e);
+        } catch (LinkageError e) {
+            throw Errors.at(ref.realm(), ref.connId(), Step.URL, Errors.incompleteJar(e));
         }
     }
 }

@@ -27,8 +27,8 @@ record DynamoDbRecordSource(AwsClientRegistry aws, AwsClients.Scope scope, Strin
             throw new SourceException(Errors.UNABLE_TO_CONNECT, describe() + " does not exist. Check the realm in the "
                     + "URL, the region (awsRegion), or the connectionsTable property", e);
         } catch (SdkException e) {
-            throw AwsFailures.of(e, "DynamoDB GetItem on table '" + table + "'",
-                    "dynamodb:GetItem");
+            throw AwsFailures.of(e, "DynamoDB GetItem on table '" + table + "'", "dynamodb:GetItem",
+                    LavaPgProperty.RECORD_TTL, timeouts);
         }
         if (!response.hasItem() || response.item().isEmpty()) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "no such connection in " + describe()

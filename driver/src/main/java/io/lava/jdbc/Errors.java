@@ -60,6 +60,35 @@ final class Errors {
         return new SQLException(prefix(realm, connId, step) + message, sqlState, cause);
     }
 
+    /**
+     * The failure for a class of the driver or of its libraries that cannot be loaded or linked
+     * ({@link NoClassDefFoundError}, {@link NoSuchMethodError}, ...): the jar on the class path is incomplete, or
+     * another copy of the driver or of its libraries (the AWS SDK, pgjdbc, Caffeine) is mixed in. Never a bare
+     * {@link Error} to the caller: every step turns it into an {@link SQLException} with SQLState 08001.
+     *
+     * @param e the error, kept as the cause; its message names the class or member
+     * @return a failure with SQLState {@value #UNABLE_TO_CONNECT}
+     */
+    static SourceException incompleteJar(LinkageError e) {
+        return new SourceException(UNABLE_TO_CONNECT, "the driver could not load a class it needs (" + e + "): the "
+                + "lava-pg-jdbc jar is incomplete, or mixed with another copy of the driver or of its libraries on "
+                + "the class path. Use one lava-pg-jdbc jar: the -all jar alone, or the thin jar with its dependencies "
+                + "as Maven or Gradle resolve them", e);
+    }
+
+    /**
+     * @param t a throwable, or {@code null}
+     * @return the first {@link LinkageError} in {@code t}'s cause chain, {@code t} included, or {@code null}
+     */
+    static LinkageError linkageError(Throwable t) {
+        for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof LinkageError linkage) {
+                return linkage;
+            }
+        }
+        return null;
+    }
+
     private static String prefix(String realm, String connId, Step step) {
         return "lava-pg realm " + quote(realm) + ", conn_id " + quote(connId) + ": " + step.label + ": ";
     }

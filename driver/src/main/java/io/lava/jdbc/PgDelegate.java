@@ -106,7 +106,8 @@ final class PgDelegate {
      *
      * @return pgjdbc's own connection (not wrapped)
      * @throws SQLException pgjdbc's SQLState (e.g. 28P01 password refused, 08001 unreachable), with a message naming
-     *     realm, conn_id and the server, and pgjdbc's exception as cause
+     *     realm, conn_id and the server, and pgjdbc's exception as cause; 08001 for a {@link LinkageError} in pgjdbc
+     *     ({@link Errors#incompleteJar}), with the error as cause
      */
     static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options, ResolvedConnection resolved,
                               UnaryOperator<String> env) throws SQLException {
@@ -135,7 +136,14 @@ final class PgDelegate {
                 throw new SQLException("pgjdbc did not accept " + url, Errors.UNABLE_TO_CONNECT);
             }
             return connection;
+        } catch (LinkageError e) {
+            throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, Errors.incompleteJar(e));
         } catch (SQLException e) {
+            LinkageError linkage = Errors.linkageError(e.getCause());
+            if (linkage != null) {
+                // pgjdbc reports what its connect thread threw (loginTimeout) as an SQLException
+                throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, Errors.incompleteJar(linkage));
+            }
             String state = e.getSQLState() != null ? e.getSQLState() : Errors.UNABLE_TO_CONNECT;
             String again = refreshed && credentialsRefused(e) ? "credentials were refreshed from their source and the "
                     + "server still refused them: " : "";

@@ -40,7 +40,7 @@ record RdsTokenSource(AwsClientRegistry aws, AwsClients.Scope scope) implements 
                     .generateAuthenticationToken(b -> b.hostname(host).port(port).username(user));
         } catch (SdkException e) {
             throw AwsFailures.of(e, "RDS IAM token for " + user + "@" + host + ":" + port,
-                    "rds-db:connect on the database user");
+                    "rds-db:connect on the database user", LavaPgProperty.IAM_TOKEN_TTL, null);
         }
     }
 
@@ -49,7 +49,8 @@ record RdsTokenSource(AwsClientRegistry aws, AwsClients.Scope scope) implements 
         try {
             return credentials().resolveCredentials().accessKeyId();
         } catch (SdkException e) {
-            throw AwsFailures.of(e, "resolving AWS credentials for an RDS IAM token", "rds-db:connect");
+            throw AwsFailures.of(e, "resolving AWS credentials for an RDS IAM token", "rds-db:connect",
+                    LavaPgProperty.IAM_TOKEN_TTL, null);
         }
     }
 

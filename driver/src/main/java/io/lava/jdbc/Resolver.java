@@ -173,16 +173,36 @@ final class Resolver {
         }
 
         private <T> T step(Step step, Supplier<T> body) throws SQLException {
-            try {
-                return body.get();
-            } catch (SourceException e) {
-                throw Errors.at(ref.realm(), ref.connId(), step, e);
-            } catch (RuntimeException e) {
-                // e.g. the SDK refusing a profile it cannot use: still an SQLException that names the step
-                throw Errors.at(ref.realm(), ref.connId(), step, Errors.UNABLE_TO_CONNECT, "unexpected "
-                        + e.getClass().getSimpleName() + ". See the cause; check the AWS configuration (profile, "
-                        + "credentials, region)", e);
+            return Resolver.step(ref.realm(), ref.connId(), step, body);
+        }
+    }
+
+    /**
+     * Runs one step of a resolution: the one place where its failures become the caller's {@link SQLException}.
+     *
+     * @param realm the realm, for the message
+     * @param connId the conn_id, for the message
+     * @param step the step, for the message
+     * @param body the step's work
+     * @return what {@code body} returns
+     * @throws SQLException for a {@link SourceException}: its SQLState, message and cause; for a {@link LinkageError},
+     *     also inside another exception (a class of the driver or of its libraries missing or mismatched): 08001
+     *     ({@link Errors#incompleteJar}); for any other unchecked exception: 08001 "unexpected", with it as cause
+     */
+    static <T> T step(String realm, String connId, Step step, Supplier<T> body) throws SQLException {
+        try {
+            return body.get();
+        } catch (SourceException e) {
+            throw Errors.at(realm, connId, step, e);
+        } catch (RuntimeException | LinkageError e) {
+            LinkageError linkage = Errors.linkageError(e);
+            if (linkage != null) {
+                throw Errors.at(realm, connId, step, Errors.incompleteJar(linkage));
             }
+            // e.g. the SDK refusing a profile it cannot use: still an SQLException that names the step
+            throw Errors.at(realm, connId, step, Errors.UNABLE_TO_CONNECT, "unexpected "
+                    + e.getClass().getSimpleName() + ". See the cause; check the AWS configuration (profile, "
+                    + "credentials, region)", e);
         }
     }
 }

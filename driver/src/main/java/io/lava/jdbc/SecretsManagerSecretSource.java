@@ -24,7 +24,8 @@ record SecretsManagerSecretSource(AwsClientRegistry aws, AwsClients.Scope scope)
                     + scope.region() + ". Fix the record's 'secret_id' or create the secret", e);
         } catch (SdkException e) {
             throw AwsFailures.of(e, "Secrets Manager GetSecretValue '" + secretId + "'",
-                    "secretsmanager:GetSecretValue (and kms:Decrypt for a customer-managed key)");
+                    "secretsmanager:GetSecretValue (and kms:Decrypt for a customer-managed key)",
+                    LavaPgProperty.SECRET_TTL, timeouts);
         }
         if (response.secretString() == null) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "' is binary; lava needs a "

@@ -23,7 +23,8 @@ record SsmParameterSource(AwsClientRegistry aws, AwsClients.Scope scope) impleme
                     + scope.region() + ". Create it as a SecureString, or fix the record's 'password' field",
                     e);
         } catch (SdkException e) {
-            throw AwsFailures.of(e, "SSM GetParameter '" + name + "'", "ssm:GetParameter and kms:Decrypt");
+            throw AwsFailures.of(e, "SSM GetParameter '" + name + "'", "ssm:GetParameter and kms:Decrypt",
+                    LavaPgProperty.PARAMETER_TTL, timeouts);
         }
         if (response.parameter() == null || response.parameter().value() == null) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "SSM GetParameter '" + name

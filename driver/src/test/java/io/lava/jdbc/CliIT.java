@@ -146,7 +146,8 @@ class CliIT {
 
     /**
      * Runs {@code java -jar <the -all jar> args} in a new JVM with exactly {@code env}; at most two minutes.
-     * {@code started} is called once the process runs.
+     * {@code started} is called once the process runs. No run prints an SLF4J line ("No SLF4J providers were found",
+     * "Failed to load class", "Defaulting to no-operation").
      */
     private static Run cli(Map<String, String> env, Path tmpDir, Consumer<Process> started, String... args) {
         List<String> command = new ArrayList<>(List.of(
@@ -168,7 +169,10 @@ class CliIT {
                 process.destroyForcibly();
                 throw new AssertionError("lava-pg " + String.join(" ", args) + " did not finish in 2 minutes");
             }
-            return new Run(process.exitValue(), out.join(), err.join());
+            Run run = new Run(process.exitValue(), out.join(), err.join());
+            assertThat(run.all()).as("SLF4J's warnings (the bundled no-op binding must match the bundled slf4j-api)")
+                    .doesNotContain("SLF4J");
+            return run;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

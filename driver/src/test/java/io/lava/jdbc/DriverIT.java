@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
+import software.amazon.awssdk.regions.Region;
 
 /**
- * End to end through {@link DriverManager#getConnection}: DynamoDB Local records, WireMock SSM and Secrets Manager,
- * a real PostgreSQL. Each test uses its own realm, so caches never carry over between tests.
+ * End to end through {@link DriverManager#getConnection}: records in the harness's local DynamoDB, WireMock SSM and
+ * Secrets Manager, a real PostgreSQL. Each test uses its own realm, so caches never carry over between tests.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class DriverIT {
@@ -224,6 +225,7 @@ class DriverIT {
     @Test
     void sdkEndpointSystemPropertyIsHonoured() throws Exception {
         String realm = realmWithWarehouse();
+        aws.replicateTable(LocalAws.connectionsTable(realm), Region.EU_NORTH_1);
         Properties p = new Properties();
         p.setProperty("awsRegion", "eu-north-1"); // a region no other test uses: its clients are built here
         System.setProperty("aws.endpointUrl", aws.endpoint());
@@ -237,6 +239,7 @@ class DriverIT {
     @Test
     void awsProfileSuppliesRegionAndCredentials(@TempDir Path dir) throws Exception {
         String realm = realmWithWarehouse();
+        aws.replicateTable(LocalAws.connectionsTable(realm), Region.EU_WEST_3); // the profile's region
         Path config = dir.resolve("config");
         Files.writeString(config, "[profile lava-it]\nregion = eu-west-3\naws_access_key_id = AKIDPROFILE\n"
                 + "aws_secret_access_key = profile-secret-key\n");

@@ -281,7 +281,7 @@ class ResilienceIT {
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("08001");
                         assertThat(e.getMessage()).contains("realm '" + realm + "'", "parameter: SSM GetParameter '/lava/"
-                                + realm + "/res' failed").doesNotContain(PASSWORD);
+                                + realm + "/res' ").doesNotContain(PASSWORD); // how it failed: ErrorShapesIT
                         assertThat(e.getCause()).isNotNull();
                     });
             // bounded by awsApiCallTimeout=3 s, not by the endpoint: generous margin, this is not a benchmark

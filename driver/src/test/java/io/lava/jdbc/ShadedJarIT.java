@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The drop-in jar {@code lava-pg-jdbc-<version>-all.jar} that {@code mvn package} attaches (classifier {@code all}):
- * size budget, nothing unrelocated, manifest, service files, and the class names the AWS SDK loads by name. That it
- * works is {@link CliIT}'s part: it runs the jar in its own JVM.
+ * size budget, nothing unrelocated, manifest, service files, the class names the AWS SDK loads by name, the slf4j
+ * binding and the licences of what it bundles. That every class it references is there is
+ * {@link ShadedJarReferencesIT}'s part; that it works is {@link CliIT}'s: it runs the jar in its own JVM.
  */
 class ShadedJarIT {
     /** The drop-in jar's size budget: 12 MiB. */
@@ -78,8 +82,7 @@ class ShadedJarIT {
                 "io/lava/jdbc/LavaPgCli.class", SHADED + "picocli/CommandLine.class",
                 SHADED + "com/github/benmanes/caffeine/cache/Caffeine.class",
                 SHADED + "software/amazon/awssdk/services/rds/RdsUtilities.class",
-                SHADED + "software/amazon/awssdk/http/urlconnection/UrlConnectionSdkHttpService.class",
-                SHADED + "org/slf4j/impl/StaticLoggerBinder.class");
+                SHADED + "software/amazon/awssdk/http/urlconnection/UrlConnectionSdkHttpService.class");
         assertThat(entries).as("the url-connection HTTP client only")
                 .noneMatch(n -> n.contains("/http/apache") || n.contains("/http/nio/netty") || n.contains("/http/crt"));
     }
@@ -154,6 +157,167 @@ class ShadedJarIT {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    /**
+     * The bundled slf4j-api finds its binding the way its version does: 1.x loads
+     * {@code org.slf4j.impl.StaticLoggerBinder} (relocated), 2.x asks ServiceLoader for an {@code SLF4JServiceProvider}
+     * (relocated service file). Either way the no-op binding must be there, or the first SDK log call prints SLF4J's
+     * warnings ({@link CliIT} checks the output).
+     */
+    @Test
+    void theSlf4jBindingMatchesTheBundledApi() throws IOException {
+        String loggerFactory = text(SHADED + "org/slf4j/LoggerFactory.class");
+        String provider = "META-INF/services/io.lava.jdbc.shaded.org.slf4j.spi.SLF4JServiceProvider";
+        if (loggerFactory.contains(SHADED + "org/slf4j/spi/SLF4JServiceProvider")) {
+            assertThat(text(provider)).as(provider).contains("io.lava.jdbc.shaded.org.slf4j.nop.NOPServiceProvider");
+        } else {
+            assertThat(loggerFactory).contains(SHADED + "org/slf4j/impl/StaticLoggerBinder");
+            assertThat(entries).contains(SHADED + "org/slf4j/impl/StaticLoggerBinder.class")
+                    .noneMatch(n -> n.startsWith("META-INF/services/") && n.contains("SLF4JServiceProvider"));
+            assertThat(text(SHADED + "org/slf4j/impl/StaticLoggerBinder.class")).contains("NOPLoggerFactory");
+        }
+    }
+
+    // ---- licences -------------------------------------------------------------------------------------------------
+
+    /**
+     * A licence or notice text in the jar.
+     *
+     * @param artifacts what it covers: {@code groupId:artifactId}, {@code groupId:*}, or an artifact that another one
+     *     bundles (as pgjdbc bundles the SCRAM client), named so
+     * @param entry the entry's name; {@code *} stands for any characters but '/' (a version)
+     * @param phrases what the text must say
+     */
+    record Licence(String artifacts, String entry, List<String> phrases) {
+        boolean names(String name) {
+            return name.matches(Pattern.quote(entry).replace("*", "\\E[^/]*\\Q"));
+        }
+
+        boolean covers(Path jarFile) {
+            String[] ga = artifacts.split(":");
+            String path = jarFile.toString().replace('\\', '/');
+            String dir = "/" + ga[0].replace('.', '/') + "/";
+            return ga.length == 2 && (ga[1].equals("*") ? path.contains(dir) : path.contains(dir + ga[1] + "/"));
+        }
+    }
+
+    private static final String APACHE_2 = "Apache License";
+    private static final String APACHE_2_VERSION = "Version 2.0, January 2004";
+    private static final String BSD_2 = "Redistribution and use in source and binary forms";
+    private static final String MIT = "Permission is hereby granted, free of charge, to any person obtaining a copy";
+
+    static final List<Licence> LICENCES = List.of(
+            new Licence("org.postgresql:postgresql", "META-INF/LICENSE",
+                    List.of("PostgreSQL Global Development Group", BSD_2)),
+            new Licence("com.ongres.scram:scram-client (in pgjdbc)",
+                    "META-INF/licenses/com.ongres.scram/scram-client-*/META-INF/LICENSE",
+                    List.of("OnGres", BSD_2)),
+            new Licence("com.ongres.scram:scram-common (in pgjdbc)",
+                    "META-INF/licenses/com.ongres.scram/scram-common-*/META-INF/LICENSE",
+                    List.of("OnGres", BSD_2)),
+            new Licence("com.ongres.stringprep:saslprep (in pgjdbc)",
+                    "META-INF/licenses/com.ongres.stringprep/saslprep-*/META-INF/LICENSE",
+                    List.of("OnGres", BSD_2)),
+            new Licence("com.ongres.stringprep:stringprep (in pgjdbc)",
+                    "META-INF/licenses/com.ongres.stringprep/stringprep-*/META-INF/LICENSE",
+                    List.of("OnGres", BSD_2)),
+            new Licence("software.amazon.awssdk:*", "META-INF/LICENSE.txt", List.of(APACHE_2, APACHE_2_VERSION)),
+            new Licence("software.amazon.awssdk:*", "META-INF/NOTICE.txt",
+                    List.of("AWS SDK for Java 2.0", "Copyright Amazon.com, Inc. or its affiliates")),
+            new Licence("software.amazon.awssdk:third-party-jackson-core", "META-INF/NOTICE",
+                    List.of("Jackson JSON processor", "FastDoubleParser", "Schubfach")),
+            new Licence("software.amazon.awssdk:third-party-jackson-core", "META-INF/FastDoubleParser-LICENSE",
+                    List.of("Werner Randelshofer", MIT)),
+            new Licence("software.amazon.awssdk:third-party-jackson-core",
+                    "META-INF/FastDoubleParser-ThirdParty-LICENSE", List.of("fast_float", "Boost Software License")),
+            new Licence("software.amazon.awssdk:third-party-jackson-core", "META-INF/Schubfach-LICENSE",
+                    List.of("Raffaello Giulietti", MIT)),
+            new Licence("com.github.ben-manes.caffeine:caffeine",
+                    "META-INF/licenses/com.github.ben-manes.caffeine/caffeine/LICENSE",
+                    List.of(APACHE_2, APACHE_2_VERSION)),
+            new Licence("info.picocli:picocli", "META-INF/licenses/info.picocli/picocli/LICENSE",
+                    List.of(APACHE_2, APACHE_2_VERSION)),
+            new Licence("org.reactivestreams:reactive-streams",
+                    "META-INF/licenses/org.reactivestreams/reactive-streams/LICENSE",
+                    List.of("MIT No Attribution", "Copyright 2014 Reactive Streams")),
+            new Licence("org.slf4j:*", "META-INF/licenses/org.slf4j/slf4j/LICENSE.txt",
+                    List.of("QOS.ch", "Permission is hereby granted, free  of charge, to any person obtaining")));
+
+    @Test
+    void everyLicenceTextIsThere() throws IOException {
+        for (Licence licence : LICENCES) {
+            List<String> matching = entries.stream().filter(licence::names).toList();
+            assertThat(matching).as("the licence of %s: %s", licence.artifacts(), licence.entry()).hasSize(1);
+            assertThat(text(matching.get(0))).as(matching.get(0)).contains(licence.phrases());
+        }
+    }
+
+    /**
+     * Every jar on the test class path that the drop-in jar holds classes of (relocated or not) is a bundled artifact:
+     * each has its entry in {@link #LICENCES}, and every licence or notice file it ships is in the drop-in jar with
+     * the same text, under its own name or as the same text of another artifact.
+     */
+    @Test
+    void everyBundledArtifactHasItsLicenceAndNoticeTexts() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (String name : entries) {
+            if (name.startsWith("META-INF/") && !name.endsWith("/") && !name.endsWith(".class")) {
+                texts.add(normalized(text(name)));
+            }
+        }
+        Set<String> bundled = new TreeSet<>();
+        for (Path dependency : classPathJars()) {
+            try (JarFile dep = new JarFile(dependency.toFile())) {
+                List<JarEntry> depEntries = Collections.list(dep.entries());
+                boolean holdsClasses = depEntries.stream().map(JarEntry::getName)
+                        .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                        .filter(n -> !n.startsWith("io/lava/jdbc/"))
+                        .anyMatch(n -> entries.contains(n) || entries.contains(SHADED + n));
+                if (!holdsClasses) {
+                    continue;
+                }
+                bundled.add(dependency.getFileName().toString());
+                assertThat(LICENCES).as("a licence entry for the bundled %s", dependency.getFileName())
+                        .anyMatch(l -> l.covers(dependency));
+                for (JarEntry e : depEntries) {
+                    String name = e.getName();
+                    if (!e.isDirectory() && name.startsWith("META-INF/")
+                            && name.substring(name.lastIndexOf('/') + 1).matches("(?i).*(licen[cs]e|notice).*")) {
+                        try (InputStream in = dep.getInputStream(e)) {
+                            String shipped = normalized(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                            assertThat(texts.stream().anyMatch(t -> t.contains(shipped)))
+                                    .as("the text of %s of %s is in the drop-in jar", name, dependency.getFileName())
+                                    .isTrue();
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(bundled).as("bundled artifacts found on the class path")
+                .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("caffeine-"))
+                .anyMatch(n -> n.startsWith("picocli-")).anyMatch(n -> n.startsWith("slf4j-nop-"))
+                .anyMatch(n -> n.startsWith("reactive-streams-")).anyMatch(n -> n.startsWith("sdk-core-"));
+    }
+
+    /** The jars of the test class path, as the class loader sees them (failsafe may hand it a manifest-only jar). */
+    private static Set<Path> classPathJars() throws IOException {
+        Set<Path> jars = new TreeSet<>();
+        for (URL url : Collections.list(ShadedJarIT.class.getClassLoader().getResources("META-INF/MANIFEST.MF"))) {
+            String s = url.toString();
+            if (s.startsWith("jar:file:") && s.contains("!/")) {
+                try {
+                    jars.add(Path.of(new URI(s.substring("jar:".length(), s.indexOf("!/")))));
+                } catch (URISyntaxException e) {
+                    throw new IOException(e);
+                }
+            }
+        }
+        return jars;
+    }
+
+    private static String normalized(String text) {
+        return text.replaceAll("\\s+", " ").trim();
     }
 
     /** An entry's bytes as ISO-8859-1 text: class files keep their constant-pool strings readable. */

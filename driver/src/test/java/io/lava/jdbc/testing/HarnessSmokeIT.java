@@ -24,7 +24,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
-/** The test harness itself: a real PostgreSQL, DynamoDB Local behind WireMock, SSM and Secrets Manager stubs. */
+/**
+ * The test harness itself: a real PostgreSQL, and the local AWS endpoint (DynamoDB, SSM and Secrets Manager on one
+ * WireMock server). {@link DynamoDbStandInTest} covers the DynamoDB stand-in in detail.
+ */
 @ExtendWith({PostgresExtension.class, AwsExtension.class})
 class HarnessSmokeIT {
 
@@ -57,7 +60,7 @@ class HarnessSmokeIT {
     }
 
     @Test
-    void dynamoDbThroughTheProxyIsCounted(LocalAws aws) {
+    void dynamoDbGetItemIsAnsweredAndCounted(LocalAws aws) {
         String table = aws.createConnectionsTable("smoke");
         aws.createConnectionsTable("smoke"); // idempotent
         Map<String, Object> record = new LinkedHashMap<>();
@@ -84,11 +87,17 @@ class HarnessSmokeIT {
                     .doesNotContainKey("unset");
             assertThat(response.item().get("blob").b().asByteArray()).containsExactly(1, 2, 3);
             assertThat(aws.calls("DynamoDB_20120810.GetItem")).isEqualTo(1);
+            assertThat(aws.consistentReads(table)).containsExactly(true);
 
             aws.deleteRecord(table, "orders-db");
             assertThat(dynamoDb.getItem(request -> request.tableName(table)
                     .key(Map.of("conn_id", AttributeValue.fromS("orders-db")))).hasItem()).isFalse();
             assertThat(aws.calls("DynamoDB_20120810.GetItem")).isEqualTo(2);
+            assertThat(aws.consistentReads(table)).containsExactly(true, false);
+
+            assertThatThrownBy(() -> dynamoDb.getItem(request -> request.tableName("lava.smoke-missing.connections")
+                    .key(Map.of("conn_id", AttributeValue.fromS("orders-db")))))
+                    .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
         }
     }
 

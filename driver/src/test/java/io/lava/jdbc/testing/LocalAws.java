@@ -13,9 +13,6 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,92 +21,81 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
- * Local AWS endpoints over real HTTP, for tests and examples: DynamoDB Local (in-process) and
- * WireMock stubs of SSM Parameter Store and Secrets Manager.
+ * Local AWS endpoints over real HTTP, for tests and examples: DynamoDB, SSM Parameter Store and Secrets Manager,
+ * all answered in this JVM by one WireMock server.
  *
- * <p>{@link #endpoint()} is one WireMock server for all three services: DynamoDB calls (header
- * {@code X-Amz-Target: DynamoDB_20120810.*}) are proxied to DynamoDB Local, SSM
- * {@code GetParameter} and Secrets Manager {@code GetSecretValue} are answered from the values put
- * here. Every request is journaled, so tests can count calls per operation ({@link #calls}).
+ * <p>{@link #endpoint()} serves all three services. DynamoDB calls (header {@code X-Amz-Target: DynamoDB_20120810.*})
+ * are answered by an in-memory stand-in ({@code GetItem} over the JSON 1.0 protocol, with typed attribute values,
+ * DynamoDB's errors and {@code x-amz-crc32}); SSM {@code GetParameter} and Secrets Manager {@code GetSecretValue} are
+ * answered from the values put here. Every request is journaled, so tests can count calls per operation
+ * ({@link #calls}), and {@link #fault} answers ahead of all of them.
  *
- * <p>The SSM stub answers only SigV4-signed requests with {@code WithDecryption=true}; anything
- * else gets a {@code ValidationException}, so a client that forgets either fails loudly.
- * DynamoDB Local runs with {@code -sharedDb}: every access key and region sees the same tables.
- * This class does not depend on JUnit.
+ * <p>Every service checks the SigV4 {@code Authorization} header's form and service scope (not the signature itself:
+ * any access key is accepted). The SSM stub answers only requests with {@code WithDecryption=true}; anything else
+ * gets a {@code ValidationException}, so a client that forgets either fails loudly.
+ *
+ * <p>Regions: DynamoDB tables live in a region, as in AWS. The endpoint stands for every region's endpoint and takes
+ * a request's region from its credential scope. {@link #createTable(String)} creates a table in {@link #region()}
+ * ({@code us-east-1}, the region the tests sign for); {@link #replicateTable(String, Region)} adds a replica in another
+ * region (a global table: the same items). A request signed for a region without the table gets
+ * {@code ResourceNotFoundException}, as that region's DynamoDB would answer. The SSM and Secrets Manager stubs answer
+ * in every region. This class does not depend on JUnit.
  */
 public final class LocalAws implements AutoCloseable {
 
     /** Partition key of every table made here. */
     public static final String CONN_ID = "conn_id";
 
-    private static final String DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
     private static final AwsCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLAVATEST", "lava-test-secret-key"));
-    private static final Duration TABLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final DynamoDbLocalServer dynamoDbLocal;
-    private final int dynamoDbPort;
+    private final DynamoDbStandIn dynamoDb;
     private final WireMockServer wireMock;
-    private final DynamoDbClient dynamoDb;
     private final Map<String, UUID> stubs = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalAws(DynamoDbLocalServer dynamoDbLocal, int dynamoDbPort, WireMockServer wireMock) {
-        this.dynamoDbLocal = dynamoDbLocal;
-        this.dynamoDbPort = dynamoDbPort;
+    private LocalAws(DynamoDbStandIn dynamoDb, WireMockServer wireMock) {
+        this.dynamoDb = dynamoDb;
         this.wireMock = wireMock;
-        this.dynamoDb = DynamoDbClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(CREDENTIALS)
-                .region(Region.US_EAST_1)
-                .endpointOverride(URI.create(dynamoDbEndpoint()))
-                .build();
     }
 
     /**
-     * Starts DynamoDB Local and the WireMock endpoint, each on a free loopback port.
+     * Starts the WireMock endpoint, with the DynamoDB stand-in and the SSM and Secrets Manager stubs, on a free
+     * loopback port.
      *
-     * @return the running endpoints; close them to stop them
-     * @throws IllegalStateException if either server fails to start
+     * @return the running endpoint; close it to stop it
+     * @throws IllegalStateException if the server fails to start
      */
     public static LocalAws start() {
-        int dynamoDbPort = Net.freePort();
-        DynamoDbLocalServer dynamoDbLocal = DynamoDbLocalServer.start(dynamoDbPort);
+        DynamoDbStandIn dynamoDb = new DynamoDbStandIn();
         WireMockServer wireMock = new WireMockServer(wireMockConfig()
                 .bindAddress(Net.LOOPBACK)
                 .dynamicPort()
                 .gzipDisabled(true)
-                .usingFilesUnderClasspath("io/lava/jdbc/testing/no-wiremock-files"));
+                .usingFilesUnderClasspath("io/lava/jdbc/testing/no-wiremock-files")
+                .extensions(dynamoDb));
         try {
             wireMock.start();
             wireMock.stubFor(post(anyUrl())
-                    .withHeader("X-Amz-Target", matching(DYNAMODB_TARGET_PREFIX.replace(".", "\\.") + ".+"))
+                    .withHeader("X-Amz-Target",
+                            matching(Pattern.quote(DynamoDbStandIn.TARGET_PREFIX) + ".+"))
                     .atPriority(AwsJsonStubs.SPECIFIC)
-                    .willReturn(aResponse().proxiedFrom("http://" + Net.LOOPBACK + ":" + dynamoDbPort)));
+                    .willReturn(aResponse().withTransformers(DynamoDbStandIn.NAME)));
             AwsJsonStubs.parameterFallbacks().forEach(wireMock::stubFor);
             AwsJsonStubs.secretFallbacks().forEach(wireMock::stubFor);
-            return new LocalAws(dynamoDbLocal, dynamoDbPort, wireMock);
+            return new LocalAws(dynamoDb, wireMock);
         } catch (RuntimeException e) {
             wireMock.stop();
-            dynamoDbLocal.stop();
             throw e;
         }
     }
@@ -124,16 +110,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * DynamoDB Local itself, bypassing WireMock (calls to it are not counted).
-     *
-     * @return {@code http://127.0.0.1:<port>}
-     */
-    public String dynamoDbEndpoint() {
-        return "http://" + Net.LOOPBACK + ":" + dynamoDbPort;
-    }
-
-    /**
-     * The region the stubs pretend to be in.
+     * The region tables are created in and the tests sign for.
      *
      * @return {@code us-east-1}
      */
@@ -175,53 +152,61 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * Creates an on-demand table with string hash key {@value #CONN_ID}, unless it exists, and waits
-     * until it is active.
+     * Creates a table with string hash key {@value #CONN_ID} in {@link #region()}, unless it exists. It is usable at
+     * once (no {@code CREATING} state).
      *
      * @param name table name
+     * @throws IllegalArgumentException for a name DynamoDB would refuse (3 to 255 of {@code [a-zA-Z0-9_.-]})
      */
     public void createTable(String name) {
-        try {
-            dynamoDb.createTable(request -> request
-                    .tableName(name)
-                    .attributeDefinitions(AttributeDefinition.builder()
-                            .attributeName(CONN_ID).attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName(CONN_ID).keyType(KeyType.HASH).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST));
-        } catch (ResourceInUseException e) {
-            // Exists already.
-        }
-        Instant deadline = Instant.now().plus(TABLE_TIMEOUT);
-        while (dynamoDb.describeTable(request -> request.tableName(name)).table().tableStatus() != TableStatus.ACTIVE) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("table " + name + " is not active after " + TABLE_TIMEOUT);
-            }
-            sleep(Duration.ofMillis(50));
-        }
+        dynamoDb.createTable(name, region().id());
+    }
+
+    /**
+     * Makes a table a global table with a replica in {@code region} (creating the table first if needed): requests
+     * signed for that region then see it, with the same items as every other replica.
+     *
+     * @param name table name
+     * @param region the replica's region
+     */
+    public void replicateTable(String name, Region region) {
+        dynamoDb.createTable(name, region.id());
     }
 
     /**
      * Writes an item, replacing any item with the same key. Values map to DynamoDB types: String to
      * S, Number to N, Boolean to BOOL, byte[] to B, Map to M, List to L, AttributeValue as is; null
-     * values are left out.
+     * values are left out. The item is checked as {@code PutItem} would check it (numbers are stored in DynamoDB's
+     * canonical form).
      *
-     * @param table table name
-     * @param item attribute names and values; must contain {@value #CONN_ID}
-     * @throws IllegalArgumentException for a value of another type
+     * @param table table name; the table must exist
+     * @param item attribute names and values; must contain {@value #CONN_ID}, a non-empty string
+     * @throws IllegalArgumentException for a value of another type, an item DynamoDB would refuse, or no such table
      */
     public void putRecord(String table, Map<String, Object> item) {
-        dynamoDb.putItem(request -> request.tableName(table).item(toItem(item)));
+        dynamoDb.putItem(table, toItem(item));
     }
 
     /**
      * Deletes an item by key; no error if it does not exist.
      *
-     * @param table table name
+     * @param table table name; the table must exist
      * @param connId the item's {@value #CONN_ID}
      */
     public void deleteRecord(String table, String connId) {
-        dynamoDb.deleteItem(request -> request.tableName(table)
-                .key(Map.of(CONN_ID, AttributeValue.fromS(connId))));
+        dynamoDb.deleteItem(table, connId);
+    }
+
+    /**
+     * The {@code ConsistentRead} of every {@code GetItem} the stand-in answered for a table (in any region) since start
+     * or {@link #resetCalls()}, in arrival order; {@code false} where the request left it out (DynamoDB's default,
+     * eventually consistent). Requests answered by a {@link #fault} are not included.
+     *
+     * @param table table name
+     * @return an immutable list; empty for an unknown table
+     */
+    public List<Boolean> consistentReads(String table) {
+        return dynamoDb.consistentReads(table);
     }
 
     private static Map<String, AttributeValue> toItem(Map<String, Object> item) {
@@ -417,40 +402,26 @@ public final class LocalAws implements AutoCloseable {
         return wireMock.findAll(RequestPatternBuilder.allRequests()
                 .withHeader("X-Amz-Target", equalTo(target))
                 .withHeader("Authorization",
-                        matching(".*Credential=" + java.util.regex.Pattern.quote(accessKeyId) + "/.*")))
+                        matching(".*Credential=" + Pattern.quote(accessKeyId) + "/.*")))
                 .size();
     }
 
-    /** Forgets all requests received so far; stubs and data stay. */
+    /** Forgets all requests received so far and the recorded {@link #consistentReads}; stubs and data stay. */
     public void resetCalls() {
         wireMock.resetRequests();
+        dynamoDb.resetReads();
     }
 
-    /** Stops WireMock and DynamoDB Local. Idempotent. */
+    /** Stops the endpoint; its tables, parameters and secrets are gone. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            dynamoDb.close();
+        if (closed.compareAndSet(false, true)) {
             wireMock.stop();
-        } finally {
-            dynamoDbLocal.stop();
         }
     }
 
     @Override
     public String toString() {
-        return "LocalAws[endpoint " + endpoint() + ", DynamoDB Local " + dynamoDbEndpoint() + "]";
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return "LocalAws[endpoint " + endpoint() + "]";
     }
 }

@@ -135,7 +135,7 @@ public final class BenchEnv {
         System.setProperty("drivers.vpcEndpointRegion", REGION);
     }
 
-    /** @return the local AWS endpoint (WireMock in front of DynamoDB Local, SSM and Secrets Manager stubs) */
+    /** @return the local AWS endpoint (WireMock: in-memory DynamoDB, SSM and Secrets Manager stubs) */
     public String awsEndpoint() {
         return get(AWS_ENDPOINT);
     }

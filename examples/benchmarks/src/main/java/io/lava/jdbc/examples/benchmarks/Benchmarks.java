@@ -20,7 +20,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * The benchmark run: starts a throwaway PostgreSQL (TLS on) and the local AWS endpoints (DynamoDB Local, SSM and
+ * The benchmark run: starts a throwaway PostgreSQL (TLS on) and the local AWS endpoint (in-memory DynamoDB, SSM and
  * Secrets Manager stubs), sets up the {@link Fixture}, measures the six rows and prints one table, headed by the
  * machine it ran on. Everything is local and stopped at the end.
  *
@@ -92,8 +92,8 @@ public final class Benchmarks {
                     + Duration.between(START, Instant.now()).toSeconds() + " s");
             System.out.println("machine: " + machine() + "; load average " + loadBefore + " at start, "
                     + loadAverage() + " at end");
-            System.out.println("server: " + server + ", local, TLS (sslmode=verify-full); AWS: DynamoDB Local + "
-                    + "WireMock SSM/Secrets Manager stubs on loopback");
+            System.out.println("server: " + server + ", local, TLS (sslmode=verify-full); AWS: WireMock "
+                    + "DynamoDB/SSM/Secrets Manager stand-ins on loopback");
             System.out.println("settings: " + settings.describeJmh(jmhVersion()) + "; rows 1, 3: medians of "
                     + "interleaved pairs, ratio = median of per-pair ratios lava-pg / baseline (95% CI); row 2: JMH "
                     + "mean +- 99.9% error; row 2b: median resolve, ratio = median of resolve / connect (95% CI)");

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>lava-pg gets {@code jdbc:lava-pg:bench/warm?awsEndpointUrl=...&awsRegion=us-east-1} and dummy AWS credentials in
  * its environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_EC2_METADATA_DISABLED});
- * every run reads the record from DynamoDB Local and the password from the SSM stub over loopback HTTP, then connects
+ * every run reads the record from the local DynamoDB and the password from the SSM stub over loopback HTTP, then connects
  * with {@code sslmode=verify-full}. pgjdbc alone gets its jar, the same server, role and TLS settings, and the
  * password in {@value ColdStartProbe#PASSWORD_VARIABLE}. One untimed run of each warms the OS file cache; then the
  * timed runs alternate between the two.

@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * The offline quickstart: starts a throwaway PostgreSQL, DynamoDB Local and a local SSM endpoint, writes one lava
- * connection record and one SecureString, then opens {@code jdbc:lava-pg:demo/warehouse} with
+ * The offline quickstart: starts a throwaway PostgreSQL and a local AWS endpoint (an in-memory DynamoDB and SSM), writes
+ * one lava connection record and one SecureString, then opens {@code jdbc:lava-pg:demo/warehouse} with
  * {@link DriverManager#getConnection(String)} and runs a query, printing each step.
  *
  * <p>Run from the repository root: {@code mvn -B -q -DskipTests -pl examples/quickstart -am package exec:java}.
@@ -46,7 +46,7 @@ public final class Quickstart {
             pg.createDatabase("warehouse", "etl");
             System.out.printf("      PostgreSQL on %s:%d, role 'etl', database 'warehouse'%n", pg.host(), pg.port());
 
-            step("2/5", "starting DynamoDB Local and a local SSM endpoint");
+            step("2/5", "starting a local AWS endpoint: in-memory DynamoDB and SSM");
             try (LocalAws aws = LocalAws.start()) {
                 System.setProperty("aws.endpointUrl", aws.endpoint());
                 System.out.printf("      AWS endpoint %s (DynamoDB, SSM, Secrets Manager)%n", aws.endpoint());

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Spark {@code local[2]} reading and writing PostgreSQL through {@code jdbc:lava-pg:}: DynamoDB Local holds the
- * record, the WireMock SSM stub the password, and the throwaway PostgreSQL the tables. One SparkSession for the class,
+ * Spark {@code local[2]} reading and writing PostgreSQL through {@code jdbc:lava-pg:}: the harness's local DynamoDB
+ * holds the record, the WireMock SSM stub the password, and the throwaway PostgreSQL the tables. One SparkSession for the class,
  * started with {@code spark.plugins=LavaPgSparkPlugin}.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})

@@ -1,0 +1,235 @@
+package io.lava.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lava.jdbc.JarReferenceCheck.Allowance;
+import io.lava.jdbc.JarReferenceCheck.JarClasses;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every class that a class of the drop-in jar references is in the jar, in the JDK, or absent on purpose: the shade
+ * filters keep only what the driver's AWS calls need, and this proves that the error paths (exceptions and the shapes
+ * they carry) are kept with the happy path. The references are read from the jar's class files
+ * ({@link JarReferenceCheck}); what may be absent is {@link #ABSENT} and the rule of {@link #uncalledOperations}.
+ */
+class ShadedJarReferencesIT {
+    private static final String SHADED = "io/lava/jdbc/shaded/";
+    private static final String SDK = SHADED + "software/amazon/awssdk/";
+    private static final String SERVICES = SDK + "services/";
+    private static final String AWS_REQUEST = SDK + "awscore/AwsRequest";
+
+    /** Classes that may be referenced and absent: optional integrations that the jar does not bundle. */
+    static final List<Allowance> ABSENT = List.of(
+            Allowance.absent("org/checkerframework/**",
+                    "checker-qual annotations on pgjdbc and Caffeine; the annotation-only jar is left out on purpose"
+                            + " (artifactSet excludes): the JVM skips annotations whose class is absent"),
+            Allowance.absent("org/jspecify/annotations/*",
+                    "JSpecify nullness annotations on Caffeine; left out on purpose, as checker-qual"),
+            Allowance.absent("com/google/errorprone/annotations/**",
+                    "Error Prone annotations on Caffeine; left out on purpose, as checker-qual"),
+            Allowance.absent("org/jetbrains/annotations/*",
+                    "JetBrains nullness annotations on the SCRAM client pgjdbc bundles (com.ongres.scram); pgjdbc"
+                            + " does not bundle them either"),
+            Allowance.absent("org/osgi/**",
+                    "pgjdbc's OSGi bundle activator and DataSourceFactory (org.postgresql.osgi): only an OSGi"
+                            + " framework loads them, and it brings these classes"),
+            Allowance.absent("waffle/windows/auth/**",
+                    "Waffle, for pgjdbc's Windows SSPI authentication (org.postgresql.sspi): only with waffle-jna on"
+                            + " the class path; SSPIClient.isSSPISupported checks for it (and catches the"
+                            + " NoClassDefFoundError) before any use"),
+            Allowance.absent("com/sun/jna/**",
+                    "JNA, for the same SSPI authentication (org.postgresql.sspi) and nothing else; waffle-jna brings"
+                            + " it"),
+            Allowance.absent("org/flywaydb/**",
+                    "Flyway: the driver's Flyway plugin (io.lava.jdbc.flyway) is loaded only by Flyway's own"
+                            + " ServiceLoader, so Flyway is there whenever it is (a provided dependency)"),
+            Allowance.absent(SDK + "crt/**",
+                    "the AWS CRT (aws-crt, native code), not bundled: the SDK checks that it is on the class path"
+                            + " before it uses it for SigV4a signing and the CRC32C, CRC64NVME and XXHash checksums;"
+                            + " relocated, it is never found, so CRC32C takes the Java implementation and the others"
+                            + " fail with a message asking for aws-crt (the driver's calls use none of them)"),
+            Allowance.absent(SDK + "crtcore/**",
+                    "the SDK's crt-core module, part of the same CRT support"));
+
+    /**
+     * Operations that the SDK calls itself, beside those the driver's classes name; {@code *}: every operation of the
+     * service.
+     */
+    record SdkCall(String service, String operation, String reason) {
+    }
+
+    static final List<SdkCall> SDK_CALLS = List.of(
+            new SdkCall("dynamodb", "DescribeEndpoints",
+                    "endpoint discovery (AWS_ENDPOINT_DISCOVERY_ENABLED, aws.endpointDiscoveryEnabled,"
+                            + " endpoint_discovery_enabled): the DynamoDB client's DynamoDbEndpointDiscoveryCacheLoader"
+                            + " calls DescribeEndpoints itself"),
+            new SdkCall("sts", "*",
+                    "the web-identity (IRSA) and assume-role credential providers call AssumeRoleWithWebIdentity"
+                            + " and AssumeRole; the sts artifact is kept whole"));
+
+    private static JarClasses jar;
+
+    @BeforeAll
+    static void read() throws IOException {
+        jar = JarReferenceCheck.read(ShadedJarIT.allJar());
+    }
+
+    @Test
+    void everyReferencedClassIsInTheJarInTheJdkOrAbsentOnPurpose() throws IOException {
+        List<Allowance> allowances = new ArrayList<>(ABSENT);
+        allowances.add(uncalledOperations(jar));
+        JarReferenceCheck.Result result = JarReferenceCheck.check(jar, allowances);
+        assertThat(result.passes()).as(result::report).isTrue();
+    }
+
+    @Test
+    void theCalledOperationsAreFoundAndTheRuleCoversOnlyTheOthers() throws IOException {
+        Map<String, Set<String>> called = calledOperations(jar);
+        assertThat(called.get("dynamodb")).contains("GetItem", "DescribeEndpoints");
+        assertThat(called.get("ssm")).contains("GetParameter");
+        assertThat(called.get("secretsmanager")).contains("GetSecretValue");
+        assertThat(called.get("sts")).containsExactly("*");
+        assertThat(operations(jar).get("dynamodb")).contains("GetItem", "Scan", "TransactWriteItems")
+                .doesNotContain("DynamoDb", "DynamoDbStreams", "BatchStatement", "Write");
+
+        Allowance rule = uncalledOperations(jar);
+        String ddb = SERVICES + "dynamodb/";
+        assertThat(List.of(ddb + "model/ScanRequest", ddb + "model/ScanRequest$BuilderImpl", ddb + "model/ScanResponse",
+                ddb + "transform/ScanRequestMarshaller", ddb + "paginators/ScanIterable",
+                ddb + "waiters/DynamoDbWaiter",
+                SERVICES + "ssm/model/PutParameterRequest", SERVICES + "secretsmanager/model/ListSecretsResponse"))
+                .allMatch(rule.matches());
+        assertThat(List.of(ddb + "model/GetItemRequest", ddb + "model/GetItemResponse$Builder",
+                ddb + "model/DescribeEndpointsResponse", ddb + "transform/GetItemRequestMarshaller",
+                ddb + "model/DynamoDbRequest", ddb + "model/ThrottlingException", ddb + "model/AttributeValue",
+                SERVICES + "ssm/model/GetParameterRequest", SERVICES + "sts/model/AssumeRoleRequest"))
+                .noneMatch(rule.matches());
+    }
+
+    /**
+     * For each service in the jar: its operations, each {@code X} whose {@code model/XRequest} the jar holds as a
+     * subclass of the service's request class (itself a direct subclass of the SDK's {@code AwsRequest}), or whose
+     * {@code transform/XRequestMarshaller} the service's client classes name.
+     */
+    static Map<String, Set<String>> operations(JarClasses jar) {
+        Pattern request = Pattern.compile(Pattern.quote(SERVICES) + "([a-z0-9]+)/model/(\\w+)Request");
+        Pattern client = Pattern.compile(Pattern.quote(SERVICES) + "([a-z0-9]+)/[A-Za-z0-9]*Client");
+        Pattern marshaller = Pattern.compile(Pattern.quote(SERVICES) + "([a-z0-9]+)/transform/(\\w+)RequestMarshaller");
+        Map<String, Set<String>> operations = new TreeMap<>();
+        for (String name : jar.present()) {
+            Matcher m = request.matcher(name);
+            String base = jar.superClass(name);
+            if (m.matches() && base != null && AWS_REQUEST.equals(jar.superClass(base))) {
+                operations.computeIfAbsent(m.group(1), s -> new TreeSet<>()).add(m.group(2));
+            }
+        }
+        for (String name : jar.referencedBy(n -> client.matcher(n).matches())) {
+            Matcher m = marshaller.matcher(name);
+            if (m.matches()) {
+                operations.computeIfAbsent(m.group(1), s -> new TreeSet<>()).add(m.group(2));
+            }
+        }
+        return operations;
+    }
+
+    /** For each service: the operations whose requests the driver's own classes (not shaded/) name, and SDK_CALLS. */
+    static Map<String, Set<String>> calledOperations(JarClasses jar) {
+        Pattern request = Pattern.compile(Pattern.quote(SERVICES) + "([a-z0-9]+)/model/(\\w+)Request(\\$.*)?");
+        Map<String, Set<String>> called = new TreeMap<>();
+        Set<String> driverNames = jar.referencedBy(n -> n.startsWith("io/lava/jdbc/") && !n.startsWith(SHADED));
+        for (String name : driverNames) {
+            Matcher m = request.matcher(name);
+            if (m.matches()) {
+                called.computeIfAbsent(m.group(1), s -> new TreeSet<>()).add(m.group(2));
+            }
+        }
+        for (SdkCall call : SDK_CALLS) {
+            called.computeIfAbsent(call.service(), s -> new TreeSet<>()).add(call.operation());
+        }
+        return called;
+    }
+
+    /**
+     * The classes of the AWS operations that nothing calls: for each service in the jar, each operation but the called
+     * ones, its {@code model/<Op>Request} and {@code model/<Op>Response}, {@code transform/<Op>RequestMarshaller},
+     * {@code paginators/<Op>Iterable} and {@code paginators/<Op>Publisher} with their nested classes, and the
+     * service's {@code waiters/} when none of the operations its waiters poll is called. They may be absent; when one
+     * is kept (the bytecode verifier loads every {@code *Request} class when it checks the client), it is a stub
+     * that no code path initialises, so its own references are not followed.
+     */
+    static Allowance uncalledOperations(JarClasses jar) throws IOException {
+        Map<String, Set<String>> called = calledOperations(jar);
+        List<String> alternatives = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> service : operations(jar).entrySet()) {
+            Set<String> calledHere = called.getOrDefault(service.getKey(), Set.of());
+            if (calledHere.contains("*")) {
+                continue;
+            }
+            Set<String> uncalled = new TreeSet<>(service.getValue());
+            uncalled.removeAll(calledHere);
+            if (uncalled.isEmpty()) {
+                continue;
+            }
+            String ops = "(?:" + String.join("|", uncalled) + ")";
+            String prefix = Pattern.quote(SERVICES + service.getKey() + "/");
+            alternatives.add(prefix + "(?:model/" + ops + "(?:Request|Response)|transform/" + ops
+                    + "RequestMarshaller|paginators/" + ops + "(?:Iterable|Publisher))(?:\\$.*)?");
+            Set<String> polled = waiterOperations(jar, service.getKey());
+            if (!polled.isEmpty() && polled.stream().noneMatch(calledHere::contains)) {
+                alternatives.add(prefix + "waiters/.*");
+            }
+        }
+        Pattern stubs = Pattern.compile(String.join("|", alternatives));
+        return Allowance.stubs("the AWS operations nothing calls: " + called,
+                n -> stubs.matcher(n).matches(),
+                "model, marshaller, paginator and waiter classes of operations the driver never calls");
+    }
+
+    /**
+     * The operations that a service's waiters poll, read from the SDK's own (unrelocated) {@code waiters/*Waiter}
+     * interfaces on the test class path.
+     */
+    static Set<String> waiterOperations(JarClasses jar, String service) throws IOException {
+        Set<String> ops = new TreeSet<>();
+        Pattern request = Pattern.compile(".*/model/(\\w+)Request");
+        String sdkPackage = "software/amazon/awssdk/services/" + service + "/waiters/";
+        for (String waiter : waiterInterfaces(jar, service)) {
+            try (InputStream in = ShadedJarReferencesIT.class.getClassLoader()
+                    .getResourceAsStream(sdkPackage + waiter + ".class")) {
+                if (in == null) {
+                    continue;
+                }
+                for (String name : JarReferenceCheck.classFile(in.readAllBytes()).references()) {
+                    Matcher m = request.matcher(name);
+                    if (m.matches()) {
+                        ops.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return ops;
+    }
+
+    /** The waiter interfaces that the service's client interfaces in the jar name, e.g. DynamoDbWaiter. */
+    private static Set<String> waiterInterfaces(JarClasses jar, String service) {
+        String prefix = SERVICES + service + "/waiters/";
+        Set<String> names = new TreeSet<>();
+        for (String name : jar.referencedBy(n -> n.startsWith(SERVICES + service + "/") && n.endsWith("Client"))) {
+            if (name.startsWith(prefix) && !name.contains("$")) {
+                names.add(name.substring(prefix.length()));
+            }
+        }
+        return names;
+    }
+}
