@@ -1,5 +1,7 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.request.DataSourceSettings;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.request.DataSourceSettings;
 import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.Set;

@@ -1,5 +1,12 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.Version;
+import io.lava.jdbc.internal.engine.Engine;
+import io.lava.jdbc.internal.engine.ReusedResolutions;
+import io.lava.jdbc.internal.engine.SharedEngine;
+import io.lava.jdbc.internal.request.ConnectionRef;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -45,10 +52,8 @@ public class LavaPgDriver implements Driver {
     private static final Logger PARENT_LOGGER = Logger.getLogger("io.lava.jdbc");
     private static final Logger LOG = Logger.getLogger(LavaPgDriver.class.getName());
 
-    /** Guards {@link #sharedEngine} creation and {@link #registered}. */
+    /** Guards {@link #registered}. */
     private static final Object LOCK = new Object();
-    /** The engine of this class loader: created by the first connect, closed when the driver is deregistered. */
-    private static volatile Engine sharedEngine;
     /** The instance registered with {@link DriverManager}, or {@code null}. Guarded by {@link #LOCK}. */
     private static LavaPgDriver registered;
 
@@ -126,33 +131,12 @@ public class LavaPgDriver implements Driver {
      */
     private void deregistered() {
         deregistered = true;
-        Engine closing;
         synchronized (LOCK) {
             if (registered == this) {
                 registered = null;
             }
-            closing = sharedEngine;
-            sharedEngine = null;
         }
-        if (closing != null) {
-            closing.close();
-        }
-    }
-
-    /** @return the class loader's engine, built on first use, its counters registered as the driver's MBean */
-    static Engine sharedEngine() {
-        Engine current = sharedEngine;
-        if (current != null) {
-            return current;
-        }
-        synchronized (LOCK) {
-            if (sharedEngine == null) {
-                Engine created = Engine.create(System::getenv);
-                created.metrics().register();
-                sharedEngine = created;
-            }
-            return sharedEngine;
-        }
+        SharedEngine.close();
     }
 
     /**
@@ -168,7 +152,7 @@ public class LavaPgDriver implements Driver {
                     + "and its engine closed. Connect through DriverManager.getConnection, a new LavaPgDriver or a "
                     + "LavaPgDataSource", Errors.UNABLE_TO_CONNECT);
         }
-        return sharedEngine();
+        return SharedEngine.get();
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.request.ConnectionOptions;
 import java.sql.DriverPropertyInfo;
 import java.time.Duration;
 import java.util.Map;
@@ -261,7 +264,7 @@ public enum LavaPgProperty {
      * @param properties name to value
      * @return the value set, trimmed, else the default (possibly {@code null})
      */
-    String get(Map<String, String> properties) {
+    public String get(Map<String, String> properties) {
         return orDefault(properties.get(name));
     }
 
@@ -272,7 +275,7 @@ public enum LavaPgProperty {
      * @param env environment lookup
      * @return the value set, else the variable's non-blank value, else the default (possibly {@code null})
      */
-    String get(Map<String, String> properties, UnaryOperator<String> env) {
+    public String get(Map<String, String> properties, UnaryOperator<String> env) {
         String value = get(properties);
         return value != null || environmentVariable == null ? value : orDefault(env.apply(environmentVariable));
     }
@@ -285,7 +288,7 @@ public enum LavaPgProperty {
      * @throws SourceException (08001) naming the property, its value, the range and the default, when the value is not
      *     a whole number of seconds in range
      */
-    Duration getSeconds(Map<String, String> properties) {
+    public Duration getSeconds(Map<String, String> properties) {
         Long seconds = number(Type.SECONDS, properties);
         return seconds == null ? null : Duration.ofSeconds(seconds);
     }
@@ -297,7 +300,7 @@ public enum LavaPgProperty {
      * @return the port set, else the default; {@code null} when neither
      * @throws SourceException (08001) naming the property, its value and the range, when the value is not a port number
      */
-    Integer getPort(Map<String, String> properties) {
+    public Integer getPort(Map<String, String> properties) {
         Long port = number(Type.PORT, properties);
         return port == null ? null : port.intValue();
     }
@@ -309,7 +312,7 @@ public enum LavaPgProperty {
      * @return the value set, else the default, else 0
      * @throws NumberFormatException when the stored value is not an {@code int} (the setters store only ints)
      */
-    int getInt(Map<String, String> settings) {
+    public int getInt(Map<String, String> settings) {
         requireNumber();
         String value = get(settings);
         return value == null ? 0 : Integer.parseInt(value);
@@ -321,7 +324,7 @@ public enum LavaPgProperty {
      * @param settings name to value
      * @param value the value; {@code null} or blank removes the property, anything else is stored trimmed
      */
-    void set(Map<String, String> settings, String value) {
+    public void set(Map<String, String> settings, String value) {
         if (value == null || value.isBlank()) {
             settings.remove(name);
         } else {
@@ -330,7 +333,7 @@ public enum LavaPgProperty {
     }
 
     /** Stores a number, as a data source setter does; ranges are checked when connecting. */
-    void set(Map<String, String> settings, int value) {
+    public void set(Map<String, String> settings, int value) {
         requireNumber();
         settings.put(name, Integer.toString(value));
     }
@@ -339,7 +342,7 @@ public enum LavaPgProperty {
      * @param value a value as a string, e.g. from a JNDI reference
      * @return whether the value is allowed: blank (unset), any text for a string, else a whole number in range
      */
-    boolean accepts(String value) {
+    public boolean accepts(String value) {
         return value == null || value.isBlank() || !type.isNumber() || parse(value.trim()) != null;
     }
 
@@ -368,7 +371,7 @@ public enum LavaPgProperty {
     }
 
     /** lava's name of a realm's connections table (lava user guide, "The Connections Table"). */
-    static String connectionsTableOf(String realm) {
+    public static String connectionsTableOf(String realm) {
         return "lava." + realm + ".connections";
     }
 

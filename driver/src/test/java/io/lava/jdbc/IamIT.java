@@ -3,6 +3,10 @@ package io.lava.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.engine.Resolution;
+import io.lava.jdbc.internal.engine.ReusedResolutions;
+import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -59,7 +63,7 @@ class IamIT {
         Map<String, Object> r = auroraRecord(probe);
         r.put("host", host);
         aws.putRecord(TABLE, r);
-        String token = LavaPgDriver.sharedEngine().resolve("jdbc:lava-pg:" + REALM + "/" + probe, props())
+        String token = SharedEngine.get().resolve("jdbc:lava-pg:" + REALM + "/" + probe, props())
                 .resolution().connection().password();
         pg.setPassword("iam_user", token);
         return token;

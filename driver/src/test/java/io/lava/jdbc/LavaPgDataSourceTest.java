@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.util.PropertyElf;
+import io.lava.jdbc.internal.request.ConnectionOptions;
+import io.lava.jdbc.internal.request.ConnectionRef;
+import io.lava.jdbc.internal.request.DataSourceSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;

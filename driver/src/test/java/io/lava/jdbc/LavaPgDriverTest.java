@@ -3,6 +3,7 @@ package io.lava.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.internal.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Driver;

@@ -3,6 +3,7 @@ package io.lava.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.internal.SourceException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.HashMap;

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -177,7 +178,7 @@ class ResilienceIT {
         Properties p = props(aws.endpoint());
         p.setProperty("iamHost", realm + ".example.internal"); // a token key no other test uses
         long mints = metric("TokenMints");
-        storm(64, () -> assertThat(LavaPgDriver.sharedEngine().resolve("jdbc:lava-pg:" + realm + "/aurora", p)
+        storm(64, () -> assertThat(SharedEngine.get().resolve("jdbc:lava-pg:" + realm + "/aurora", p)
                 .resolution().connection().password()).isNotBlank());
         assertThat(metric("TokenMints") - mints).isEqualTo(1);
     }

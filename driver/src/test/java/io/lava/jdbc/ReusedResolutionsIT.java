@@ -2,6 +2,7 @@ package io.lava.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -11,9 +12,9 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,8 @@ package io.lava.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.cli.LavaPgCli;
+import io.lava.jdbc.internal.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -79,7 +81,7 @@ class ShadedJarIT {
                 .noneMatch(n -> n.endsWith("module-info.class") || n.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)"));
         assertThat(entries).contains("org/postgresql/Driver.class", "org/postgresql/PGConnection.class",
                 "org/postgresql/ssl/LibPQFactory.class", "io/lava/jdbc/LavaPgDriver.class",
-                "io/lava/jdbc/LavaPgCli.class", SHADED + "picocli/CommandLine.class",
+                "io/lava/jdbc/cli/LavaPgCli.class", SHADED + "picocli/CommandLine.class",
                 SHADED + "com/github/benmanes/caffeine/cache/Caffeine.class",
                 SHADED + "software/amazon/awssdk/services/rds/RdsUtilities.class",
                 SHADED + "software/amazon/awssdk/http/urlconnection/UrlConnectionSdkHttpService.class");
@@ -90,7 +92,7 @@ class ShadedJarIT {
     @Test
     void manifestNamesTheModuleAndTheCli() throws IOException {
         Attributes main = jar.getManifest().getMainAttributes();
-        assertThat(main.getValue("Main-Class")).isEqualTo("io.lava.jdbc.LavaPgCli");
+        assertThat(main.getValue("Main-Class")).isEqualTo("io.lava.jdbc.cli.LavaPgCli");
         assertThat(main.getValue("Automatic-Module-Name")).isEqualTo("io.lava.jdbc");
         assertThat(main.getValue("Multi-Release")).isEqualTo("true");
         assertThat(main.getValue("Implementation-Version")).isEqualTo(Version.FULL);

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.lava.jdbc.internal.Errors;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;

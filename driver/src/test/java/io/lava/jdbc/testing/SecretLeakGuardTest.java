@@ -16,7 +16,7 @@ class SecretLeakGuardTest {
     @Test
     void capturesDriverAndPgjdbcLinesAtFinestWithTheirArguments() {
         new SecretLeakGuard(); // loads the class: capturing starts
-        Logger.getLogger("io.lava.jdbc.Resolver").log(Level.FINEST, "guard-probe {0}", "driver-argument");
+        Logger.getLogger("io.lava.jdbc.internal.engine.Resolver").log(Level.FINEST, "guard-probe {0}", "driver-argument");
         Logger.getLogger("org.postgresql.core.v3.ConnectionFactoryImpl").finest("guard-probe pgjdbc");
         assertThat(SecretLeakGuard.lines())
                 .anySatisfy(line -> assertThat(line).contains("guard-probe", "driver-argument"))

@@ -41,7 +41,7 @@ final class JmhRows {
             "WarmConnectBenchmark.lavaVsPgjdbc",
             "WarmConnectBenchmark.pgjdbcVsPgjdbc");
 
-    private static final String PACKAGE = "io.lava.jdbc.";
+    private static final String PACKAGE = "io.lava.jdbc.examples.benchmarks.";
 
     /**
      * A JMH primary result.

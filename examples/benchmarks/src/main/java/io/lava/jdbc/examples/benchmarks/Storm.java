@@ -1,5 +1,6 @@
 package io.lava.jdbc.examples.benchmarks;
 
+import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.testing.LocalAws;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;

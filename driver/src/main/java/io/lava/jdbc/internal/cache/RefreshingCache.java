@@ -1,0 +1,233 @@
+package io.lava.jdbc.internal.cache;
+
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.engine.Caches;
+import io.lava.jdbc.internal.request.CallTimeouts;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A bounded Caffeine cache of records, parameter values, secrets or RDS IAM tokens that refreshes ahead and survives
+ * AWS outages: the one cache mechanism of the engine ({@link Caches}).
+ *
+ * <ul>
+ *   <li><b>Single flight.</b> Concurrent callers for an absent key share one load (Caffeine's per-key compute); other
+ *   keys are not blocked. A failed load is not cached: it propagates to every waiting caller, and the next call tries
+ *   again.</li>
+ *   <li><b>Refresh ahead.</b> Once three quarters of the TTL have passed, Caffeine reloads the entry in the background
+ *   ({@code refreshAfterWrite}) while callers keep the current value, so warm connects never wait on AWS.</li>
+ *   <li><b>Expiry.</b> A value older than the TTL (an idle entry) is reloaded before it is returned; concurrent callers
+ *   share that reload.</li>
+ *   <li><b>Stale on error.</b> When a reload fails (5xx, throttling, timeout, malformed answer, network), the last
+ *   good value keeps being served until it is {@code maxStale} older than its TTL, with one WARNING per key per
+ *   outage, and background reloads keep being tried. After that, callers get the reload's failure. With
+ *   {@code maxStale} zero (IAM tokens) a value is never served past its TTL.</li>
+ *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts}; a background
+ *   refresh with those of the load that produced the entry.</li>
+ * </ul>
+ * Time comes from the injected {@link Ticker}, so tests advance it instead of waiting. Thread-safe.
+ *
+ * @param <K> key: an immutable value naming the source and the item, able to load it
+ * @param <V> value, immutable
+ */
+public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
+    private static final Logger LOG = Logger.getLogger(RefreshingCache.class.getName());
+
+    /** A cache key that can load its own value. */
+    public interface Loadable<V> {
+        /**
+         * @param timeouts time limits of the AWS call the load makes, if any
+         * @return the value, read from its source
+         * @throws SourceException when the source fails
+         */
+        V load(CallTimeouts timeouts);
+
+        /** @return what this key names, for log lines; never a secret */
+        String describe();
+    }
+
+    /**
+     * A cached value.
+     *
+     * @param value the value
+     * @param loadedAtNanos ticker time of the successful load
+     * @param lastFailure the failure of the latest reload, or {@code null} when the latest reload succeeded
+     * @param timeouts the time limits background refreshes of this entry use
+     */
+    public record Entry<V>(V value, long loadedAtNanos, RuntimeException lastFailure, CallTimeouts timeouts) {
+        @Override
+        public String toString() {
+            return "Entry[loadedAt=" + loadedAtNanos + (lastFailure == null ? "" : ", failing") + "]";
+        }
+    }
+
+    /**
+     * The answer to a lookup.
+     *
+     * @param entry the entry served (for {@link #invalidate(Loadable, Entry)})
+     * @param fromCache whether the caller got it without waiting on the source
+     * @param stale whether it is past its TTL because refreshing failed
+     */
+    public record Lookup<V>(Entry<V> entry, boolean fromCache, boolean stale) {
+        public V value() {
+            return entry.value();
+        }
+    }
+
+    private final Metrics.Kind kind;
+    private final Metrics metrics;
+    private final long ttlNanos;
+    private final long refreshAfterNanos;
+    private final long maxStaleNanos;
+    private final Ticker ticker;
+    private final LoadingCache<K, Entry<V>> cache;
+    private final Set<K> warned = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param kind what the cache holds, for metrics and logs
+     * @param ttl how long a value is served without reloading it; positive
+     * @param maxStale how long past {@code ttl} a value is still served while reloads fail; zero for never
+     * @param ticker time source (tests inject their own)
+     * @param executor runs background refreshes
+     * @param metrics counts hits, misses, loads, stale values served and refresh failures
+     */
+    public RefreshingCache(Metrics.Kind kind, Duration ttl, Duration maxStale, Ticker ticker, Executor executor,
+                    Metrics metrics) {
+        this.kind = kind;
+        this.metrics = metrics;
+        this.ttlNanos = ttl.toNanos();
+        this.refreshAfterNanos = Math.max(1, ttlNanos / 4 * 3);
+        this.maxStaleNanos = maxStale.toNanos();
+        this.ticker = ticker;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(Caches.MAXIMUM_SIZE)
+                .ticker(ticker)
+                .executor(executor)
+                .refreshAfterWrite(Duration.ofNanos(refreshAfterNanos))
+                .expireAfterWrite(ttl.plus(maxStale))
+                .build(new CacheLoader<K, Entry<V>>() {
+                    @Override
+                    public Entry<V> load(K key) {
+                        // reached only when a refresh finds the entry gone; get() passes the caller's limits
+                        return fetch(key, CallTimeouts.DEFAULT);
+                    }
+
+                    @Override
+                    public Entry<V> reload(K key, Entry<V> old) {
+                        try {
+                            Entry<V> fresh = fetch(key, old.timeouts());
+                            warned.remove(key);
+                            return fresh;
+                        } catch (RuntimeException e) {
+                            metrics.refreshFailed();
+                            // keep the old value and its age; Caffeine tries again after refreshAfterWrite
+                            return new Entry<>(old.value(), old.loadedAtNanos(), e, old.timeouts());
+                        }
+                    }
+                });
+    }
+
+    /**
+     * @param key the key
+     * @param timeouts time limits of the load when the caller has to wait for one
+     * @return the value: fresh, from the cache, or stale within {@code maxStale} when the source is failing
+     * @throws SourceException the source's failure when nothing usable is cached
+     */
+    public Lookup<V> get(K key, CallTimeouts timeouts) {
+        boolean[] loaded = {false};
+        Entry<V> entry = cache.get(key, k -> {
+            loaded[0] = true;
+            return fetch(k, timeouts);
+        });
+        if (loaded[0]) {
+            metrics.miss(kind);
+            return new Lookup<>(entry, false, false);
+        }
+        long age = ticker.read() - entry.loadedAtNanos();
+        if (age < ttlNanos) {
+            metrics.hit(kind);
+            return new Lookup<>(entry, true, false);
+        }
+        if (entry.lastFailure() == null) {
+            entry = refreshNow(key);
+            if (entry.lastFailure() == null) {
+                metrics.miss(kind);
+                return new Lookup<>(entry, false, false);
+            }
+            age = ticker.read() - entry.loadedAtNanos();
+        }
+        if (age < ttlNanos + maxStaleNanos) {
+            metrics.staleServed();
+            if (warned.add(key)) {
+                LOG.log(Level.WARNING, "serving a cached {0} {1} s old because refreshing it failed ({2}); it is "
+                        + "served for up to {3} s past its TTL while refreshes keep being tried",
+                        new Object[] {key.describe(), age / 1_000_000_000L, entry.lastFailure().getMessage(),
+                                maxStaleNanos / 1_000_000_000L});
+            }
+            return new Lookup<>(entry, true, true);
+        }
+        cache.asMap().remove(key, entry);
+        warned.remove(key);
+        throw entry.lastFailure();
+    }
+
+    /**
+     * @param entry an entry this cache served
+     * @return the ticker time from which a read of {@code entry} starts its background refresh (three quarters of the
+     *     TTL after it was loaded); until then every read serves it unchanged
+     */
+    public long refreshDueNanos(Entry<V> entry) {
+        return entry.loadedAtNanos() + refreshAfterNanos;
+    }
+
+    /**
+     * Reads a value from its source without caching it (a TTL of zero), logging the read at FINE.
+     *
+     * @param key what to read
+     * @param timeouts time limits of the AWS call
+     * @return the value
+     * @throws SourceException when the source fails
+     */
+    public static <V> V load(Loadable<V> key, CallTimeouts timeouts) {
+        LOG.log(Level.FINE, "reading {0}", key.describe());
+        return key.load(timeouts);
+    }
+
+    private Entry<V> fetch(K key, CallTimeouts timeouts) {
+        V value = load(key, timeouts);
+        metrics.loaded(kind);
+        return new Entry<>(value, ticker.read(), null, timeouts);
+    }
+
+    /** Reloads now, sharing any reload already in flight for this key. */
+    private Entry<V> refreshNow(K key) {
+        try {
+            return cache.refresh(key).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Drops {@code entry} if it is still the one cached for {@code key}, so that callers that saw the server refuse the
+     * same credentials drop them once, not the fresh value another caller already loaded.
+     */
+    public void invalidate(K key, Entry<V> entry) {
+        cache.asMap().remove(key, entry);
+    }
+
+    /** Drops every value. */
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+}

@@ -1,0 +1,173 @@
+package io.lava.jdbc.internal.engine;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.lava.jdbc.LavaPgDataSource;
+import io.lava.jdbc.LavaPgDriver;
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.request.ConnectionRef;
+import io.lava.jdbc.internal.request.ConnectionRequest;
+import io.lava.jdbc.internal.sources.AwsClientRegistry;
+import io.lava.jdbc.internal.sources.AwsSources;
+import io.lava.jdbc.internal.sources.Sources;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the driver runs on: the record, parameter, secret and token {@link Caches}, the {@link Sources} (AWS clients and
+ * credential providers), the reuse layer ({@link ReusedResolutions}) and the {@link Metrics} — built here, owned here,
+ * ended by {@link #close()}. The shape of HikariCP's pool, which builds and owns its collaborators.
+ *
+ * <p>One connect path, {@link #open}: reuse or resolve, pgjdbc, and on refused credentials a fresh resolve and one
+ * retry. {@link LavaPgDriver#connect}, {@link LavaPgDataSource#getConnection()} and {@code lava-pg check} all take it.
+ * The driver holds one engine per class loader ({@link LavaPgDriver}); tests build their own with a fake
+ * {@link Ticker} and fake sources. Thread-safe.
+ */
+final public class Engine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
+    /**
+     * A connection and how it was reached.
+     *
+     * @param connection pgjdbc's own connection
+     * @param request the parsed URL and options
+     * @param resolution the resolution the connection was opened with (the fresh one after a retry)
+     * @param connectNanos how long pgjdbc's connect took (the successful one), in nanoseconds
+     * @param refused the server's refusal of the first credentials when the connect was retried with fresh ones, else
+     *     {@code null}
+     */
+    public record Opened(Connection connection, ConnectionRequest request, Resolution resolution, long connectNanos,
+                  SQLException refused) {
+    }
+
+    private final UnaryOperator<String> env;
+    private final Ticker ticker;
+    private final Metrics metrics;
+    private final Sources sources;
+    private final Caches caches;
+    private final Resolver resolver;
+    private final ReusedResolutions reuse;
+    private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+    private volatile boolean closed;
+
+    /**
+     * @param env environment lookup ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE}, {@code LAVA_JOB_ID})
+     * @param ticker the time source of every cache and of the reuse layer
+     * @param executor runs background refreshes
+     * @param metrics the engine's counters
+     * @param sources where values are read from; closed with the engine
+     */
+    public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources) {
+        this.env = env;
+        this.ticker = ticker;
+        this.metrics = metrics;
+        this.sources = sources;
+        this.caches = new Caches(ticker, executor, metrics);
+        this.resolver = new Resolver(caches, sources, ticker::read);
+        this.reuse = new ReusedResolutions(env, resolver, ticker::read, metrics);
+    }
+
+    /**
+     * An engine over AWS and the system clock, with background refreshes on {@link ForkJoinPool#commonPool()}.
+     *
+     * @param env environment lookup
+     * @return a new engine; nothing of the AWS SDK is loaded until a connect needs it
+     */
+    public static Engine create(UnaryOperator<String> env) {
+        Metrics metrics = new Metrics();
+        return new Engine(env, Ticker.systemTicker(), ForkJoinPool.commonPool(), metrics,
+                new AwsSources(new AwsClientRegistry(metrics)));
+    }
+
+    /**
+     * Parses the URL and properties and resolves record and credentials through the caches, or reuses an earlier
+     * connect's result while it is current ({@link ReusedResolutions}).
+     *
+     * @param url a {@code jdbc:lava-pg:} URL
+     * @param info the tool's properties, may be {@code null}
+     * @return the parsed request and its resolution
+     * @throws SQLException as {@link LavaPgDriver#connect}, for the steps before the connect itself; {@code 08001} after
+     *     {@link #close()}
+     */
+    public ReusedResolutions.Resolved resolve(String url, Properties info) throws SQLException {
+        checkOpen();
+        return reuse.resolve(url, info);
+    }
+
+    /**
+     * The connect path: {@link #resolve}, then pgjdbc. When the server refuses the credentials ({@code 28P01},
+     * {@code 28000}, {@code 08004}), the connect drops the record, parameter value, secret and token it used, ends
+     * every reuse, resolves again from the sources and retries once; a second refusal says the credentials were
+     * refreshed.
+     *
+     * @param url a {@code jdbc:lava-pg:} URL
+     * @param info the tool's properties, may be {@code null}
+     * @return the connection and how it was reached
+     * @throws SQLException see {@link LavaPgDriver} for SQLStates
+     */
+    public Opened open(String url, Properties info) throws SQLException {
+        ReusedResolutions.Resolved resolved = resolve(url, info);
+        ConnectionRequest request = resolved.request();
+        Resolution resolution = resolved.resolution();
+        long start = ticker.read();
+        try {
+            Connection c = PgDelegate.connect(pgjdbc, request.options(), resolution.connection(), env);
+            return new Opened(c, request, resolution, ticker.read() - start, null);
+        } catch (SQLException refused) {
+            if (!PgDelegate.credentialsRefused(refused)) {
+                throw refused;
+            }
+            // the password may have been rotated: drop what this connect used, resolve again, retry once
+            ConnectionRef ref = request.ref();
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': credentials refused ({2}); refreshing them and "
+                    + "retrying once", new Object[] {ref.realm(), ref.connId(), refused.getSQLState()});
+            metrics.authRetried();
+            reuse.invalidateAll();
+            resolution.invalidate();
+            Resolution again = resolver.resolve(ref, request.options());
+            long retryStart = ticker.read();
+            try {
+                Connection c = PgDelegate.connect(pgjdbc, request.options(), again.connection(), env, true);
+                return new Opened(c, request, again, ticker.read() - retryStart, refused);
+            } catch (SQLException second) {
+                second.addSuppressed(refused);
+                throw second;
+            }
+        }
+    }
+
+    /** @return the engine's counters (the MBean's source) */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    private void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("lava-pg: this driver was deregistered (DriverManager.deregisterDriver) and its "
+                    + "engine closed. Connect through a registered driver (DriverManager.getConnection) or a new "
+                    + "LavaPgDataSource", Errors.UNABLE_TO_CONNECT);
+        }
+    }
+
+    /**
+     * Ends the engine: forgets reusable resolutions, empties the caches, closes the AWS clients and credential
+     * providers (their SDK threads end) and unregisters the MBean. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reuse.clear();
+        caches.invalidateAll();
+        sources.close();
+        metrics.unregister();
+    }
+}

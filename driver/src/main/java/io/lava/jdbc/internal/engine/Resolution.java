@@ -1,0 +1,68 @@
+package io.lava.jdbc.internal.engine;
+
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.Metrics;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The outcome of {@link Resolver#resolve}: the connection settings, how each step was served, and what to drop from
+ * the caches when the server refuses the credentials (the password was rotated).
+ *
+ * @param connection host, port, database, user, password and TLS settings
+ * @param steps each step that ran, in order
+ * @param invalidation drops this connection's cached record, parameter, secret and token
+ * @param reusable whether a later connect may reuse this resolution ({@link ReusedResolutions}): every value came
+ *     from a cache with a TTL, none was stale, and no IAM token was involved (tokens refresh on their own schedule)
+ * @param reusableUntilNanos when {@code reusable}, the {@link System#nanoTime()} from which the first of its cached
+ *     values is due for its background refresh; from then on the caches must be read again
+ */
+public record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnable invalidation, boolean reusable,
+                  long reusableUntilNanos) {
+
+    /**
+     * One resolution step.
+     *
+     * @param step the step
+     * @param nanos how long it took, in nanoseconds
+     * @param fromCache whether the value came from the cache (no AWS call, no file read)
+     * @param describer says where the value came from; called only when someone asks ({@link #source()}), so that
+     *     warm connects build no strings
+     */
+    public record StepTiming(Errors.Step step, long nanos, boolean fromCache, Supplier<String> describer) {
+        /**
+         * @return where the value came from, e.g. {@code record 'warehouse' from DynamoDB table
+         *     'lava.prod.connections' (eu-west-1)}; never a secret
+         */
+        public String source() {
+            return describer.get();
+        }
+    }
+
+    /**
+     * Drops this connection's cached record, SSM value, secret and IAM token (if each is still the one this resolution
+     * read), so the next resolve reads them anew. Ending the reuse of earlier resolutions is the engine's part.
+     */
+    public void invalidate() {
+        invalidation.run();
+    }
+
+    /**
+     * Counts a reuse of this resolution: one cache hit for each cached value it holds, as a resolve would.
+     *
+     * @param metrics the engine's counters
+     */
+    public void countReuse(Metrics metrics) {
+        for (StepTiming timing : steps) {
+            switch (timing.step()) {
+                case RECORD -> metrics.hit(Metrics.Kind.RECORD);
+                case PARAMETER -> metrics.hit(Metrics.Kind.PARAMETER);
+                case SECRET -> metrics.hit(Metrics.Kind.SECRET);
+                default -> {
+                    // credentials read no cache; a resolution with a token is never reused
+                }
+            }
+        }
+        metrics.resolutionReused();
+    }
+}

@@ -1,0 +1,219 @@
+package io.lava.jdbc.internal.engine;
+
+import io.lava.jdbc.internal.Errors.Step;
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.cache.RefreshingCache;
+import io.lava.jdbc.internal.request.AwsSettings;
+import io.lava.jdbc.internal.request.ConnectionOptions;
+import io.lava.jdbc.internal.request.ConnectionRef;
+import io.lava.jdbc.internal.sources.ConnectionRecord;
+import io.lava.jdbc.internal.sources.RdsRegions;
+import io.lava.jdbc.internal.sources.SecretFields;
+import io.lava.jdbc.internal.sources.Sources;
+import io.lava.jdbc.internal.sources.TokenSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge,
+ * then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
+ * through the engine's {@link Caches}, reading from its {@link Sources}.
+ *
+ * <p>Thread-safe: each {@link #resolve} works on its own state. Logs each step at FINE under {@code io.lava.jdbc};
+ * never logs a value read from SSM or Secrets Manager, nor a token.
+ */
+final public class Resolver {
+    private static final Logger LOG = Logger.getLogger(Resolver.class.getName());
+
+    private final Caches caches;
+    private final Sources sources;
+    private final LongSupplier nanoTime;
+
+    /**
+     * @param caches the engine's caches
+     * @param sources where values are read from on a cache miss
+     * @param nanoTime the clock step timings are measured with
+     */
+    public Resolver(Caches caches, Sources sources, LongSupplier nanoTime) {
+        this.caches = caches;
+        this.sources = sources;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * @param ref the parsed URL
+     * @param options the validated options
+     * @return host, port, database, user and password for pgjdbc, with how each step was served
+     * @throws SQLException with the SQLState of the failing step (see the README's error table), the step named in the
+     *     message and the AWS/IO exception as cause
+     */
+    public Resolution resolve(ConnectionRef ref, ConnectionOptions options) throws SQLException {
+        return new Run(ref, options).run();
+    }
+
+    /**
+     * What an RDS IAM token for this connection is signed for: {@code iamHost}/{@code iamPort} if set, else the
+     * record's host and port; region {@code awsRegion} if set, else the one in an RDS endpoint name, else the SDK's
+     * chain; the credentials of the connect's profile.
+     *
+     * @throws SourceException when no region can be found or the credentials cannot be resolved
+     */
+    public Caches.TokenKey tokenKey(ConnectionOptions options, ResolvedConnection resolved) {
+        String host = options.iamHost() != null ? options.iamHost() : resolved.host();
+        int port = options.iamPort() != null ? options.iamPort() : resolved.port();
+        AwsSettings aws = options.aws();
+        String hostRegion = aws.region() == null ? RdsRegions.fromHost(host) : null;
+        if (hostRegion != null) {
+            aws = aws.withRegion(hostRegion);
+        }
+        TokenSource source = sources.tokens(aws);
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': RDS IAM token for {2}@{3}:{4} in {5}",
+                    new Object[] {resolved.realm(), resolved.connId(), resolved.user(), host, String.valueOf(port),
+                            source.describe()});
+        }
+        return new Caches.TokenKey(source, source.identity(), host, port, resolved.user());
+    }
+
+    /** The state of one resolve. */
+    private final class Run {
+        private final ConnectionRef ref;
+        private final ConnectionOptions options;
+        private final List<Resolution.StepTiming> steps = new ArrayList<>();
+        private final List<Runnable> invalidations = new ArrayList<>();
+        /** Whether the result may be reused, and until when ({@link Resolution#reusableUntilNanos()}). */
+        private boolean reusable = true;
+        private boolean anyCached;
+        private long reusableUntil;
+
+        public Run(ConnectionRef ref, ConnectionOptions options) {
+            this.ref = ref;
+            this.options = options;
+        }
+
+        public Resolution run() throws SQLException {
+            String realm = ref.realm();
+            String connId = ref.connId();
+            ConnectionRecord record = step(Step.RECORD, () -> cached(Step.RECORD,
+                    new Caches.RecordKey(sources.records(options), connId), options.recordTtl(),
+                    ttl -> caches.records(ttl, options.maxStale())));
+
+            String parameterValue = null;
+            if (record.passwordParameter() != null) {
+                String name = record.passwordParameter();
+                parameterValue = step(Step.PARAMETER, () -> {
+                    String prefix = "/lava/" + realm + "/";
+                    if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+                        throw new SourceException(Errors.INVALID_AUTHORIZATION, "SSM parameter '" + name
+                                + "' is outside " + prefix + "; lava reads passwords only from parameters under its "
+                                + "realm. Store the password under " + prefix + " and put that name in the record's "
+                                + "'password' field");
+                    }
+                    return cached(Step.PARAMETER, new Caches.ParameterKey(sources.parameters(options.aws()), name),
+                            options.parameterTtl(), ttl -> caches.parameters(ttl, options.maxStale())).value();
+                });
+            }
+
+            SecretFields secret = SecretFields.NONE;
+            if (record.secretId() != null) {
+                String secretId = record.secretId();
+                secret = step(Step.SECRET, () -> cached(Step.SECRET,
+                        new Caches.SecretKey(sources.secrets(options.aws()), secretId), options.secretTtl(),
+                        ttl -> caches.secrets(ttl, options.maxStale())));
+            }
+
+            SecretFields merged = secret;
+            String password = parameterValue;
+            ResolvedConnection resolved = step(Step.CREDENTIALS,
+                    () -> ResolvedConnection.of(realm, record, password, merged));
+            if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN) {
+                ResolvedConnection needsToken = resolved;
+                resolved = step(Step.TOKEN, () -> {
+                    Caches.TokenKey key = tokenKey(options, needsToken);
+                    String token = cached(Step.TOKEN, key, options.iamTokenTtl(), caches::tokens).value();
+                    return needsToken.withPassword(token);
+                });
+                reusable = false; // tokens refresh on their own schedule: every connect asks their cache
+            }
+            if (LOG.isLoggable(Level.FINER)) {
+                LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}",
+                        new Object[] {realm, connId, resolved});
+            }
+            List<Runnable> drops = List.copyOf(invalidations);
+            return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run),
+                    reusable && anyCached, reusableUntil);
+        }
+
+        /**
+         * Reads through the kind's cache (or straight from the source when {@code ttl} is zero), timing the step and
+         * remembering the entry for {@link Resolution#invalidate()}.
+         */
+        private <K extends RefreshingCache.Loadable<V>, V> V cached(Step step, K key, Duration ttl,
+                                                                     Function<Duration, RefreshingCache<K, V>> kind) {
+            long start = nanoTime.getAsLong();
+            V value;
+            boolean fromCache;
+            if (ttl.isZero()) {
+                value = RefreshingCache.load(key, options.timeouts());
+                fromCache = false;
+                reusable = false;
+            } else {
+                RefreshingCache<K, V> cache = kind.apply(ttl);
+                RefreshingCache.Lookup<V> lookup = cache.get(key, options.timeouts());
+                invalidations.add(() -> cache.invalidate(key, lookup.entry()));
+                value = lookup.value();
+                fromCache = lookup.fromCache();
+                if (lookup.stale()) {
+                    reusable = false;
+                } else {
+                    long due = cache.refreshDueNanos(lookup.entry());
+                    reusableUntil = !anyCached || due - reusableUntil < 0 ? due : reusableUntil;
+                    anyCached = true;
+                }
+            }
+            steps.add(new Resolution.StepTiming(step, nanoTime.getAsLong() - start, fromCache, key::describe));
+            return value;
+        }
+
+        private <T> T step(Step step, Supplier<T> body) throws SQLException {
+            return Resolver.step(ref.realm(), ref.connId(), step, body);
+        }
+    }
+
+    /**
+     * Runs one step of a resolution: the one place where its failures become the caller's {@link SQLException}.
+     *
+     * @param realm the realm, for the message
+     * @param connId the conn_id, for the message
+     * @param step the step, for the message
+     * @param body the step's work
+     * @return what {@code body} returns
+     * @throws SQLException for a {@link SourceException}: its SQLState, message and cause; for a {@link LinkageError},
+     *     also inside another exception (a class of the driver or of its libraries missing or mismatched): 08001
+     *     ({@link Errors#incompleteJar}); for any other unchecked exception: 08001 "unexpected", with it as cause
+     */
+    public static <T> T step(String realm, String connId, Step step, Supplier<T> body) throws SQLException {
+        try {
+            return body.get();
+        } catch (SourceException e) {
+            throw Errors.at(realm, connId, step, e);
+        } catch (RuntimeException | LinkageError e) {
+            LinkageError linkage = Errors.linkageError(e);
+            if (linkage != null) {
+                throw Errors.at(realm, connId, step, Errors.incompleteJar(linkage));
+            }
+            // e.g. the SDK refusing a profile it cannot use: still an SQLException that names the step
+            throw Errors.at(realm, connId, step, Errors.UNABLE_TO_CONNECT, "unexpected "
+                    + e.getClass().getSimpleName() + ". See the cause; check the AWS configuration (profile, "
+                    + "credentials, region)", e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.lava.jdbc.internal.sources;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.engine.Resolution;
+import io.lava.jdbc.internal.request.AwsSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.utils.IoUtils;
+
+/**
+ * The engine's AWS clients and credential providers: one {@link AwsClients} per (region, profile, endpoint) and one
+ * credentials provider per profile, built on first use and shared by every connect of the engine.
+ *
+ * <p>Bounded: at most {@value #MAXIMUM_SCOPES} scopes are kept; the least recently used one beyond that is closed (a
+ * later connect for it builds it again). Every client times its calls on the registry's one scheduler and resolves
+ * credentials on its one credentials thread ({@link AwsThreads}). {@link #close()} closes every client and
+ * credentials provider and ends those threads. Thread-safe.
+ */
+final public class AwsClientRegistry implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AwsClientRegistry.class.getName());
+
+    /** Bound on the (region, profile, endpoint) scopes with live clients. */
+    public static final int MAXIMUM_SCOPES = 64;
+
+    private final Metrics metrics;
+    private final AwsThreads threads = new AwsThreads();
+    private final Cache<AwsSettings, AwsClients.Scope> scopes =
+            Caffeine.newBuilder().maximumSize(MAXIMUM_SCOPES * 4L).build();
+    private final Cache<AwsClients.Scope, AwsClients> clients;
+    private final Map<String, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** @param metrics counts the API calls of every client built here */
+    public AwsClientRegistry(Metrics metrics) {
+        this.metrics = metrics;
+        this.clients = Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SCOPES)
+                .executor(Runnable::run)
+                .<AwsClients.Scope, AwsClients>removalListener((scope, evicted, cause) -> {
+                    if (evicted != null && cause.wasEvicted()) {
+                        evicted.close();
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * Resolves the user's settings once: the region is {@code awsRegion}, else the SDK's default region chain
+     * ({@code AWS_REGION}, {@code aws.region}, the profile's region).
+     *
+     * @param settings validated settings
+     * @return the scope clients and cache keys are built for
+     * @throws SourceException (08001) when no region is set and the SDK's chain finds none
+     */
+    public AwsClients.Scope scope(AwsSettings settings) {
+        AwsClients.Scope scope = scopes.getIfPresent(settings);
+        return scope != null ? scope : scopes.get(settings, AwsClientRegistry::resolve);
+    }
+
+    private static AwsClients.Scope resolve(AwsSettings settings) {
+        Region region;
+        if (settings.region() != null) {
+            region = Region.of(settings.region());
+        } else {
+            try {
+                region = DefaultAwsRegionProviderChain.builder().profileName(settings.profile()).build().getRegion();
+            } catch (SdkException e) {
+                throw new SourceException(Errors.UNABLE_TO_CONNECT, "no AWS region found. Set the awsRegion property, "
+                        + "the AWS_REGION environment variable, or a region in the AWS profile", e);
+            }
+        }
+        URI endpoint = settings.endpointUrl() == null ? null : URI.create(settings.endpointUrl());
+        return new AwsClients.Scope(region, settings.profile(), endpoint);
+    }
+
+    /**
+     * @param scope a scope from {@link #scope}
+     * @return its clients, built on first use
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public AwsClients clients(AwsClients.Scope scope) {
+        AwsClients existing = clients.getIfPresent(scope);
+        if (existing != null) {
+            return existing;
+        }
+        checkOpen();
+        return clients.get(scope, s -> {
+            LOG.log(Level.FINE, "AWS clients for region {0}, profile {1}, endpoint {2}", new Object[] {s.region(),
+                    s.profile() == null ? "(default)" : s.profile(), s.endpoint() == null ? "(SDK default)"
+                            : s.endpoint()});
+            return new AwsClients(s, credentials(s.profile()), threads.scheduler(),
+                    metrics);
+        });
+    }
+
+    /**
+     * The credentials of a profile, one provider per profile for the engine. Without {@code awsProfile}: the SDK's
+     * default chain (system properties, environment, web identity / IRSA, shared profile {@code AWS_PROFILE},
+     * container and instance roles). With {@code awsProfile}: that profile only, as the AWS CLI's {@code --profile}
+     * does, including profiles that assume a role ({@code role_arn} with {@code source_profile} or
+     * {@code credential_source}) and {@code credential_process}.
+     *
+     * <p>Resolution runs on the engine's credentials thread ({@link AwsThreads}); closing what this returns does
+     * nothing (the registry closes the providers).
+     *
+     * @param profile a profile name, or {@code null} for the default chain
+     * @return the shared provider
+     */
+    public AwsCredentialsProvider credentials(String profile) {
+        checkOpen();
+        return threads.onCredentialsThread(providers(profile));
+    }
+
+    private AwsCredentialsProvider providers(String profile) {
+        return credentials.computeIfAbsent(profile == null ? "" : profile,
+                p -> p.isEmpty() ? DefaultCredentialsProvider.builder().build()
+                        : ProfileCredentialsProvider.builder().profileName(p).build());
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the lava-pg engine was closed");
+        }
+    }
+
+    /**
+     * Closes every client, then every credentials provider, then ends the engine's AWS threads. Idempotent; never
+     * throws.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        List<AwsClients> all = new ArrayList<>(clients.asMap().values());
+        clients.invalidateAll();
+        all.forEach(AwsClients::close);
+        credentials.values().forEach(provider -> IoUtils.closeIfCloseable(provider, null));
+        credentials.clear();
+        scopes.invalidateAll();
+        threads.close();
+    }
+}

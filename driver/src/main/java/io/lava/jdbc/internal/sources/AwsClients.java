@@ -1,0 +1,112 @@
+package io.lava.jdbc.internal.sources;
+
+import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.request.CallTimeouts;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.utils.Lazy;
+
+/**
+ * The AWS clients of one {@link Scope} (region, profile, endpoint), owned by an {@link AwsClientRegistry}: each client
+ * is built on first use with the url-connection HTTP client (the only one on the driver's class path), the scope's
+ * credentials and, when {@code awsEndpointUrl} is set, that endpoint. Without it the SDK applies its own
+ * {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables and {@code aws.endpointUrl*}
+ * system properties, read when the client is built. Time limits travel with each request ({@link CallTimeouts}); the
+ * clients carry only the SDK's standard retry mode. {@link #close()} closes the clients built so far (ending their
+ * SDK threads). Thread-safe.
+ */
+final public class AwsClients implements AutoCloseable {
+    /** TCP connect timeout of every client (AWS endpoints answer a SYN within milliseconds when reachable). */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * What distinguishes one set of clients, and keys every cache entry fetched through them, so that two regions,
+     * profiles or endpoints never share an entry.
+     *
+     * @param region the resolved region
+     * @param profile the profile, or {@code null} for the default chain
+     * @param endpoint the endpoint override, or {@code null}
+     */
+    public record Scope(Region region, String profile, URI endpoint) {
+    }
+
+    private final Scope scope;
+    private final AwsCredentialsProvider credentials;
+    private final ScheduledExecutorService scheduler;
+    private final Metrics metrics;
+    private final Lazy<DynamoDbClient> dynamoDb;
+    private final Lazy<SsmClient> ssm;
+    private final Lazy<SecretsManagerClient> secretsManager;
+
+    /**
+     * @param scope what the clients are for
+     * @param credentials the scope's credentials; an SDK client closes the provider it is given, so this must be one
+     *     whose {@code close()} does nothing (the registry owns and closes the real one)
+     * @param scheduler times every client's calls; the engine's, never shut down by a client
+     * @param metrics counts each client's API calls
+     */
+    public AwsClients(Scope scope, AwsCredentialsProvider credentials, ScheduledExecutorService scheduler,
+                      Metrics metrics) {
+        this.scope = scope;
+        this.credentials = credentials;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder(), Metrics.Service.DYNAMODB));
+        this.ssm = new Lazy<>(() -> build(SsmClient.builder(), Metrics.Service.SSM));
+        this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder(), Metrics.Service.SECRETS_MANAGER));
+    }
+
+    /**
+     * The SDK's standard retry mode (3 attempts, exponential back-off with jitter, longer back-off and a retry quota
+     * for throttling errors — AWS SDK docs, "Retry behavior"); TCP connect at most {@link #CONNECT_TIMEOUT}.
+     */
+    private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder,
+                                                                                      Metrics.Service service) {
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT))
+                .region(scope.region())
+                .credentialsProvider(credentials);
+        ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD)
+                .scheduledExecutorService(scheduler)
+                .addExecutionInterceptor(metrics.callCounter(service));
+        if (scope.profile() != null) {
+            config.defaultProfileName(scope.profile());
+        }
+        builder.overrideConfiguration(config.build());
+        if (scope.endpoint() != null) {
+            builder.endpointOverride(scope.endpoint());
+        }
+        return builder.build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb.getValue();
+    }
+
+    public SsmClient ssm() {
+        return ssm.getValue();
+    }
+
+    public SecretsManagerClient secretsManager() {
+        return secretsManager.getValue();
+    }
+
+    /** Closes the clients built so far; the credentials stay open (the registry closes them). Never throws. */
+    @Override
+    public void close() {
+        dynamoDb.close();
+        ssm.close();
+        secretsManager.close();
+    }
+}

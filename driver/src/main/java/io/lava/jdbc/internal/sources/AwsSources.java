@@ -1,0 +1,40 @@
+package io.lava.jdbc.internal.sources;
+
+import io.lava.jdbc.internal.request.AwsSettings;
+import io.lava.jdbc.internal.request.ConnectionOptions;
+
+/**
+ * The real {@link Sources}: DynamoDB or a local records file, SSM Parameter Store, Secrets Manager and the RDS token
+ * signer, over one {@link AwsClientRegistry}.
+ *
+ * @param aws the engine's AWS clients and credential providers
+ */
+public record AwsSources(AwsClientRegistry aws) implements Sources {
+
+    @Override
+    public RecordSource records(ConnectionOptions options) {
+        return options.connectionsFile() != null
+                ? new FileRecordSource(options.connectionsFile().toAbsolutePath().normalize())
+                : new DynamoDbRecordSource(aws, aws.scope(options.aws()), options.connectionsTable());
+    }
+
+    @Override
+    public ParameterSource parameters(AwsSettings settings) {
+        return new SsmParameterSource(aws, aws.scope(settings));
+    }
+
+    @Override
+    public SecretSource secrets(AwsSettings settings) {
+        return new SecretsManagerSecretSource(aws, aws.scope(settings));
+    }
+
+    @Override
+    public TokenSource tokens(AwsSettings settings) {
+        return new RdsTokenSource(aws, aws.scope(settings));
+    }
+
+    @Override
+    public void close() {
+        aws.close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.lava.jdbc.internal.sources;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * The threads the engine's AWS work runs on, so that closing the engine ends every one of them and nothing of the
+ * driver stays reachable from a thread (application-server redeploys):
+ * <ul>
+ *   <li>one scheduler shared by every SDK client for its call and attempt timeouts
+ *   ({@code ClientOverrideConfiguration.scheduledExecutorService}), instead of a pool of up to five threads per client
+ *   created on, and inheriting the class loader of, whichever thread connected first;</li>
+ *   <li>one thread that resolves AWS credentials ({@link #onCredentialsThread}): an assume-role or web-identity
+ *   provider calls STS, whose XML parser the SDK keeps in a {@code ThreadLocal} of the calling thread, holding the
+ *   last answer's stream and with it the driver's class loader; on this thread it ends with the thread.</li>
+ * </ul>
+ * Threads are daemons, started on first use; the credentials thread ends after 30 s idle. Thread-safe.
+ */
+final public class AwsThreads implements AutoCloseable {
+    private static final long CLOSE_WAIT_SECONDS = 2;
+
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ThreadPoolExecutor credentials;
+
+    public AwsThreads() {
+        ClassLoader driver = AwsThreads.class.getClassLoader();
+        this.scheduler = new ScheduledThreadPoolExecutor(2, factory("lava-pg-aws-timer-", driver));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.credentials = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                factory("lava-pg-aws-credentials-", driver));
+        this.credentials.allowCoreThreadTimeOut(true);
+    }
+
+    private static ThreadFactory factory(String prefix, ClassLoader loader) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        };
+    }
+
+    /** @return the scheduler every SDK client of the engine times its calls with; never shut down by a client */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * @param provider an SDK credentials provider
+     * @return a provider that resolves through {@code provider} on the credentials thread, reporting any failure as a
+     *     {@link NoCredentialsException} with the SDK's exception as cause (so that callers tell it apart by type); its
+     *     {@code close()} does nothing (an SDK client closes the provider it is given; the registry closes the real
+     *     one)
+     */
+    public AwsCredentialsProvider onCredentialsThread(AwsCredentialsProvider provider) {
+        return new OnCredentialsThread(provider, this);
+    }
+
+    private AwsCredentials resolve(Supplier<AwsCredentials> resolution) {
+        try {
+            return credentials.submit(resolution::get).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NoCredentialsException none) {
+                throw none;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw new NoCredentialsException(r);
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw SdkClientException.create("resolving AWS credentials failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SdkClientException.create("interrupted while resolving AWS credentials", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the lava-pg engine was closed", e);
+        }
+    }
+
+    /** A provider whose resolution runs on the credentials thread. */
+    private record OnCredentialsThread(AwsCredentialsProvider delegate, AwsThreads threads)
+            implements AwsCredentialsProvider {
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return threads.resolve(delegate::resolveCredentials);
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+
+    /** Stops both executors and waits briefly for their threads to end. Idempotent; never throws. */
+    @Override
+    public void close() {
+        for (ExecutorService executor : new ExecutorService[] {scheduler, credentials}) {
+            executor.shutdownNow();
+        }
+        try {
+            scheduler.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            credentials.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.lava.jdbc.internal.sources;
+
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.request.AwsSettings;
+import io.lava.jdbc.internal.request.ConnectionOptions;
+
+/**
+ * Where an engine reads from: builds the source values one resolve reads through (and keys its cache entries by).
+ * {@link AwsSources} is the real one; tests hand an engine fakes.
+ */
+public interface Sources extends AutoCloseable {
+
+    /**
+     * @param options the connect's options: the records file, or the DynamoDB table and AWS settings
+     * @return the records source
+     * @throws SourceException (08001) when no AWS region can be found
+     */
+    RecordSource records(ConnectionOptions options);
+
+    /**
+     * @param aws region, profile and endpoint
+     * @return the SSM Parameter Store source
+     * @throws SourceException (08001) when no AWS region can be found
+     */
+    ParameterSource parameters(AwsSettings aws);
+
+    /**
+     * @param aws region, profile and endpoint
+     * @return the Secrets Manager source
+     * @throws SourceException (08001) when no AWS region can be found
+     */
+    SecretSource secrets(AwsSettings aws);
+
+    /**
+     * @param aws the signing region (already chosen: {@code awsRegion}, else the RDS host's) and profile
+     * @return the RDS IAM token signer
+     * @throws SourceException (08001) when no AWS region can be found
+     */
+    TokenSource tokens(AwsSettings aws);
+
+    /** Releases what the sources hold (AWS clients, credential providers). Idempotent; never throws. */
+    @Override
+    void close();
+}

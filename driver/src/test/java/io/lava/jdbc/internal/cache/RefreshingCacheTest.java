@@ -1,0 +1,272 @@
+package io.lava.jdbc.internal.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.request.CallTimeouts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RefreshingCacheTest {
+    private static final Duration TTL = Duration.ofSeconds(60);
+    private static final Duration MAX_STALE = Duration.ofMinutes(10);
+    private static final Logger CACHE_LOG = Logger.getLogger(RefreshingCache.class.getName());
+    private static final CallTimeouts T = CallTimeouts.DEFAULT;
+
+    /** A source whose loads are counted and can be made to fail. */
+    private static final class Source {
+        final AtomicInteger loads = new AtomicInteger();
+        volatile boolean failing;
+        volatile CountDownLatch hold;
+        final CountDownLatch entered = new CountDownLatch(1);
+        volatile CallTimeouts lastTimeouts;
+
+        String load(String name) {
+            loads.incrementAndGet();
+            entered.countDown();
+            CountDownLatch h = hold;
+            if (h != null) {
+                try {
+                    h.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (failing) {
+                throw new SourceException("08001", "source down");
+            }
+            return name + "#" + loads.get();
+        }
+    }
+
+    private record Key(Source source, String name) implements RefreshingCache.Loadable<String> {
+        @Override
+        public String load(CallTimeouts timeouts) {
+            source.lastTimeouts = timeouts;
+            return source.load(name);
+        }
+
+        @Override
+        public String describe() {
+            return "item '" + name + "'";
+        }
+    }
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final Source source = new Source();
+    private final Key key = new Key(source, "k");
+    private final RefreshingCache<Key, String> cache =
+            new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, Runnable::run, new Metrics());
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel() == Level.WARNING) {
+                warnings.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureWarnings() {
+        CACHE_LOG.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        CACHE_LOG.removeHandler(capture);
+    }
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void coldMissThenHits() {
+        RefreshingCache.Lookup<String> first = cache.get(key, T);
+        assertThat(first.value()).isEqualTo("k#1");
+        assertThat(first.fromCache()).isFalse();
+        advance(Duration.ofSeconds(30));
+        RefreshingCache.Lookup<String> second = cache.get(key, T);
+        assertThat(second.value()).isEqualTo("k#1");
+        assertThat(second.fromCache()).isTrue();
+        assertThat(source.loads).hasValue(1);
+    }
+
+    @Test
+    void refreshesInTheBackgroundAfterThreeQuartersOfTheTtl() {
+        List<Runnable> background = new ArrayList<>();
+        RefreshingCache<Key, String> queued =
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, background::add, new Metrics());
+        queued.get(key, T);
+        advance(Duration.ofSeconds(44));
+        assertThat(queued.get(key, T).value()).isEqualTo("k#1");
+        runAll(background);
+        assertThat(source.loads).hasValue(1);
+        advance(Duration.ofSeconds(2));
+        // served the current value at once; the refresh waits for the background executor
+        RefreshingCache.Lookup<String> lookup = queued.get(key, T);
+        assertThat(lookup.value()).isEqualTo("k#1");
+        assertThat(lookup.fromCache()).isTrue();
+        assertThat(source.loads).hasValue(1);
+        runAll(background);
+        assertThat(source.loads).hasValue(2);
+        assertThat(queued.get(key, T).value()).isEqualTo("k#2");
+    }
+
+    @Test
+    void anIdleEntryPastItsTtlIsReloadedBeforeItIsServed() {
+        cache.get(key, T);
+        advance(Duration.ofSeconds(90));
+        assertThat(cache.get(key, T).value()).isEqualTo("k#2");
+        assertThat(source.loads).hasValue(2);
+    }
+
+    @Test
+    void staleValueIsServedWhileTheSourceFailsWithOneWarning() {
+        cache.get(key, T);
+        source.failing = true;
+        advance(Duration.ofSeconds(90));
+        for (int i = 0; i < 5; i++) {
+            RefreshingCache.Lookup<String> lookup = cache.get(key, T);
+            assertThat(lookup.value()).isEqualTo("k#1");
+            assertThat(lookup.stale()).isTrue();
+            advance(Duration.ofSeconds(1));
+        }
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).getParameters()[0]).isEqualTo("item 'k'");
+        // the source recovers: the next background refresh replaces the stale value
+        source.failing = false;
+        advance(Duration.ofSeconds(46));
+        cache.get(key, T);
+        assertThat(cache.get(key, T).value()).startsWith("k#").isNotEqualTo("k#1");
+        assertThat(cache.get(key, T).stale()).isFalse();
+    }
+
+    @Test
+    void aStaleValueIsNotServedPastMaxStale() {
+        cache.get(key, T);
+        source.failing = true;
+        advance(TTL.plus(MAX_STALE).minusSeconds(1));
+        assertThat(cache.get(key, T).stale()).isTrue();
+        advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> cache.get(key, T)).isInstanceOf(SourceException.class).hasMessage("source down");
+    }
+
+    @Test
+    void zeroMaxStaleNeverServesStale() {
+        RefreshingCache<Key, String> strict =
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, Duration.ZERO, now::get, Runnable::run, new Metrics());
+        strict.get(key, T);
+        source.failing = true;
+        advance(Duration.ofSeconds(61));
+        assertThatThrownBy(() -> strict.get(key, T)).hasMessage("source down");
+    }
+
+    @Test
+    void coldCacheWithFailingSourceFailsAndCachesNothing() {
+        source.failing = true;
+        assertThatThrownBy(() -> cache.get(key, T)).hasMessage("source down");
+        source.failing = false;
+        assertThat(cache.get(key, T).value()).isEqualTo("k#2");
+    }
+
+    @Test
+    void invalidateDropsOnlyTheEntryThatWasServed() {
+        RefreshingCache.Lookup<String> used = cache.get(key, T);
+        cache.invalidate(key, used.entry());
+        RefreshingCache.Lookup<String> fresh = cache.get(key, T);
+        assertThat(fresh.value()).isEqualTo("k#2");
+        cache.invalidate(key, used.entry()); // a second caller that also saw the old credentials refused
+        assertThat(cache.get(key, T).value()).isEqualTo("k#2");
+    }
+
+    @Test
+    void concurrentCallersShareOneLoad() throws Exception {
+        source.hold = new CountDownLatch(1);
+        int threads = 16;
+        List<Thread> started = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r);
+            synchronized (started) {
+                started.add(t);
+            }
+            return t;
+        });
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            results.add(pool.submit(() -> cache.get(key, T).value()));
+            assertThat(source.entered.await(10, TimeUnit.SECONDS)).as("first load started").isTrue();
+            for (int i = 1; i < threads; i++) {
+                results.add(pool.submit(() -> cache.get(key, T).value()));
+            }
+            awaitAllWaiting(started, threads);
+            source.hold.countDown();
+            for (Future<String> f : results) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("k#1");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(source.loads).hasValue(1);
+    }
+
+    @Test
+    void backgroundRefreshesUseTheTimeLimitsOfTheLoadThatFilledTheEntry() {
+        CallTimeouts tight = new CallTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        cache.get(key, tight);
+        assertThat(source.lastTimeouts).isEqualTo(tight);
+        source.lastTimeouts = null;
+        advance(TTL.multipliedBy(3).dividedBy(4).plusSeconds(1));
+        cache.get(key, T); // starts the refresh (run at once here)
+        assertThat(source.loads).hasValue(2);
+        assertThat(source.lastTimeouts).isEqualTo(tight);
+    }
+
+    /** Until every pool thread exists and is parked (in the load, or on Caffeine's in-flight load). */
+    private static void awaitAllWaiting(List<Thread> threads, int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            synchronized (threads) {
+                if (threads.size() == count && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                        || t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED)) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the callers did not all wait on the first load");
+    }
+
+    private static void runAll(List<Runnable> tasks) {
+        while (!tasks.isEmpty()) {
+            tasks.remove(0).run();
+        }
+    }
+
+}

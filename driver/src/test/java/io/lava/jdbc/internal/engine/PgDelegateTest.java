@@ -1,0 +1,70 @@
+package io.lava.jdbc.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lava.jdbc.internal.request.ConnectionOptions;
+import io.lava.jdbc.internal.request.ConnectionRef;
+import io.lava.jdbc.internal.sources.LavaType;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PgDelegateTest {
+
+    private static ResolvedConnection resolved(String host, String database) {
+        return new ResolvedConnection("prod", "warehouse", LavaType.POSTGRES, host, 5432, database, "etl", "pw",
+                ResolvedConnection.PasswordSource.SSM_PARAMETER, null, null);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            db.example.com | dw          | jdbc:postgresql://db.example.com:5432/dw
+            10.0.0.1       | dw          | jdbc:postgresql://10.0.0.1:5432/dw
+            ::1            | dw          | jdbc:postgresql://[::1]:5432/dw
+            [::1]          | dw          | jdbc:postgresql://[::1]:5432/dw
+            h              | my db?x=1   | jdbc:postgresql://h:5432/my+db%3Fx%3D1
+            """)
+    void pgjdbcUrlCarriesNoParameters(String host, String database, String url) {
+        assertThat(PgDelegate.pgUrl(resolved(host, database))).isEqualTo(url);
+    }
+
+    @Test
+    void recordCredentialsWinAndOtherPropertiesPassThrough() {
+        Properties info = new Properties();
+        info.setProperty("user", "tool-user");
+        info.setProperty("password", "tool-password");
+        info.setProperty("connectTimeout", "3");
+        info.setProperty("recordTtl", "10");
+        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:prod/warehouse?sslmode=require", info, k -> null);
+        ConnectionOptions options = ConnectionOptions.of(ref, k -> null);
+        Properties pg = PgDelegate.pgProperties(options, resolved("h", "d"), k -> null);
+        assertThat(pg).containsEntry("user", "etl").containsEntry("password", "pw")
+                .containsEntry("connectTimeout", "3").containsEntry("sslmode", "require")
+                .containsEntry("ApplicationName", "lv-prod-warehouse")
+                .doesNotContainKey("recordTtl");
+    }
+
+    @Test
+    void applicationNameUsesTheJobIdAndTheUsersChoiceWins() {
+        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:prod/warehouse", null, k -> null);
+        Properties pg = PgDelegate.pgProperties(ConnectionOptions.of(ref, k -> null), resolved("h", "d"),
+                Map.of("LAVA_JOB_ID", "nightly-load")::get);
+        assertThat(pg.getProperty("ApplicationName")).isEqualTo("lv-prod-nightly-load");
+
+        ref = ConnectionRef.parse("jdbc:lava-pg:prod/warehouse?ApplicationName=mine", null, k -> null);
+        pg = PgDelegate.pgProperties(ConnectionOptions.of(ref, k -> null), resolved("h", "d"), k -> null);
+        assertThat(pg.getProperty("ApplicationName")).isEqualTo("mine");
+    }
+
+    @Test
+    void applicationNameIsCutTo63BytesOnACharacterBoundary() {
+        assertThat(PgDelegate.applicationName("prod", "j".repeat(100))).hasSize(63);
+        String cut = PgDelegate.applicationName("prod", "é".repeat(40));
+        assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
+        assertThat(cut).startsWith("lv-prod-é").doesNotContain("\uFFFD");
+        assertThat(PgDelegate.applicationName("p", "c")).isEqualTo("lv-p-c");
+    }
+}

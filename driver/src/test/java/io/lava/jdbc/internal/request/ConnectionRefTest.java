@@ -1,0 +1,105 @@
+package io.lava.jdbc.internal.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lava.jdbc.internal.SourceException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConnectionRefTest {
+    private static final UnaryOperator<String> NO_ENV = key -> null;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jdbc:lava-pg:prod/warehouse                  | prod     | warehouse
+            jdbc:lava-pg://prod/warehouse                | prod     | warehouse
+            jdbc:lava-pg:prod/warehouse?                 | prod     | warehouse
+            jdbc:lava-pg:prod-2.eu_x/conn.with-dots      | prod-2.eu_x | conn.with-dots
+            jdbc:lava-pg:prod/a%2Fb                      | prod     | a/b
+            jdbc:lava-pg:prod/caf%C3%A9                  | prod     | café
+            jdbc:lava-pg:prod/a+b                        | prod     | a+b
+            jdbc:lava-pg:prod/warehouse?realm=other      | prod     | warehouse
+            jdbc:lava-pg:warehouse?realm=dev             | dev      | warehouse
+            jdbc:lava-pg://warehouse?realm=dev           | dev      | warehouse
+            """)
+    void validUrls(String url, String realm, String connId) {
+        ConnectionRef ref = ConnectionRef.parse(url, null, NO_ENV);
+        assertThat(ref.realm()).isEqualTo(realm);
+        assertThat(ref.connId()).isEqualTo(connId);
+    }
+
+    @Test
+    void realmFromPropertyThenEnvironment() {
+        Properties info = new Properties();
+        info.setProperty("realm", "fromprops");
+        UnaryOperator<String> env = Map.of("LAVA_REALM", "fromenv")::get;
+        assertThat(ConnectionRef.parse("jdbc:lava-pg:w", info, env).realm()).isEqualTo("fromprops");
+        assertThat(ConnectionRef.parse("jdbc:lava-pg:w", new Properties(), env).realm()).isEqualTo("fromenv");
+        assertThat(ConnectionRef.parse("jdbc:lava-pg:r/w", info, env).realm()).isEqualTo("r");
+    }
+
+    @Test
+    void queryIsPercentDecodedAndWinsOverProperties() {
+        Properties info = new Properties();
+        info.setProperty("ApplicationName", "from-props");
+        info.setProperty("connectTimeout", "7");
+        ConnectionRef ref = ConnectionRef.parse(
+                "jdbc:lava-pg:p/c?ApplicationName=my%20app+x&sslrootcert=%2Ftmp%2Fca.pem&&flag", info, NO_ENV);
+        assertThat(ref.properties())
+                .containsEntry("ApplicationName", "my app x")
+                .containsEntry("sslrootcert", "/tmp/ca.pem")
+                .containsEntry("connectTimeout", "7")
+                .containsEntry("flag", "");
+    }
+
+    @Test
+    void propertiesDefaultsChainIsRead() {
+        Properties defaults = new Properties();
+        defaults.setProperty("awsRegion", "eu-west-1");
+        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:p/c", new Properties(defaults), NO_ENV);
+        assertThat(ref.properties().get("awsRegion")).isEqualTo("eu-west-1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jdbc:lava-pg:                    | no conn_id
+            jdbc:lava-pg://                  | no conn_id
+            jdbc:lava-pg:?realm=x            | no conn_id
+            jdbc:lava-pg:prod/               | empty conn_id
+            jdbc:lava-pg:/warehouse          | empty realm
+            jdbc:lava-pg:a/b/c               | too many '/'
+            jdbc:lava-pg:pr%zzod/warehouse   | bad percent-encoding in the realm
+            jdbc:lava-pg:prod/ware%4         | bad percent-encoding in the conn_id
+            jdbc:lava-pg:prod/w?x=%E0%A4%A   | bad percent-encoding in the value of 'x'
+            jdbc:lava-pg:prod/w?=v           | has no name
+            jdbc:lava-pg:pr$od/warehouse     | may hold only letters
+            jdbc:lava-pg:pr%20od/warehouse   | may hold only letters
+            jdbc:lava-pg:warehouse           | no realm for conn_id 'warehouse'
+            """)
+    void invalidUrls(String url, String message) {
+        assertThatThrownBy(() -> ConnectionRef.parse(url, null, NO_ENV))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("08001"));
+    }
+
+    @Test
+    void malformedQueryValueIsNeverEchoed() {
+        assertThatThrownBy(() -> ConnectionRef.parse("jdbc:lava-pg:p/c?password=hunter2%zz", null, NO_ENV))
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void acceptsOnlyItsPrefix() {
+        assertThat(ConnectionRef.accepts("jdbc:lava-pg:p/c")).isTrue();
+        assertThat(ConnectionRef.accepts("jdbc:postgresql://h/d")).isFalse();
+        assertThat(ConnectionRef.accepts("jdbc:lava-pgx:p/c")).isFalse();
+        assertThat(ConnectionRef.accepts("JDBC:LAVA-PG:p/c")).isFalse();
+        assertThat(ConnectionRef.accepts(null)).isFalse();
+    }
+}
