@@ -51,7 +51,7 @@ import org.postgresql.PGProperty;
  *
  * <p>Thread-safe: settings may be read and written concurrently with {@link #getConnection()}, which works on a
  * snapshot. Unpooled: every {@code getConnection()} opens a new PostgreSQL connection (records and passwords come from
- * the driver's JVM-wide caches); put a pool in front of it for applications.
+ * the driver's caches, shared by the class loader's engine); put a pool in front of it for applications.
  */
 public class LavaPgDataSource implements DataSource, Referenceable, Serializable {
     private static final long serialVersionUID = 1L;
