@@ -15,22 +15,21 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.lava.jdbc.cli.LavaPgCli;
 import io.lava.jdbc.internal.Version;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.ChildJvm;
+import io.lava.jdbc.testing.ChildJvm.Run;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import io.lava.jdbc.testing.TestSecrets;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -115,23 +114,9 @@ class CliIT {
 
     // ---- running the jar ------------------------------------------------------------------------------------------
 
-    record Run(int exitCode, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     /** The child's environment: PATH, an empty home and temp directory, and the harness's static AWS credentials. */
     private static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", home.toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLAVATEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "lava-test-secret-key");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-aws-credentials").toString());
-        return env;
+        return ChildJvm.cleanEnvironment(home);
     }
 
     private static Run cli(String... args) {
@@ -152,45 +137,18 @@ class CliIT {
      * "Failed to load class", "Defaulting to no-operation").
      */
     private static Run cli(Map<String, String> env, Path tmpDir, Consumer<Process> started, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-Djava.io.tmpdir=" + tmpDir,
-                "-jar", ShadedJarIT.allJar().toString()));
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + tmpDir, "-jar", ShadedJarIT.allJar().toString()));
         command.addAll(List.of(args));
         try {
             Files.createDirectories(tmpDir);
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            process.getOutputStream().close();
-            started.accept(process);
-            CompletableFuture<String> out = read(process.getInputStream());
-            CompletableFuture<String> err = read(process.getErrorStream());
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("lava-pg " + String.join(" ", args) + " did not finish in 2 minutes");
-            }
-            Run run = new Run(process.exitValue(), out.join(), err.join());
-            assertThat(run.all()).as("SLF4J's warnings (the bundled no-op binding must match the bundled slf4j-api)")
-                    .doesNotContain("SLF4J");
-            return run;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
-    }
-
-    private static CompletableFuture<String> read(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Run run = ChildJvm.run(command, env, Duration.ofMinutes(2), started);
+        assertThat(run.all()).as("SLF4J's warnings (the bundled no-op binding must match the bundled slf4j-api)")
+                .doesNotContain("SLF4J");
+        return run;
     }
 
     private static void noSecretIn(Run run) {

@@ -11,6 +11,8 @@ import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Version;
 import io.lava.jdbc.internal.sources.NoCredentialsException;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.ChildJvm;
+import io.lava.jdbc.testing.ChildJvm.Run;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
@@ -19,23 +21,21 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -614,9 +614,6 @@ class ErrorShapesIT {
 
     // ---- the child JVMs -------------------------------------------------------------------------------------------
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     private static Path target() {
         return Path.of(System.getProperty("basedir", "."), "target");
     }
@@ -653,46 +650,10 @@ class ErrorShapesIT {
      * credentials, no instance metadata, no AWS config or credentials file. At most 5 minutes.
      */
     static Run java(List<String> args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Duser.home=" + home, "-Djava.io.tmpdir=" + home));
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + home));
         command.addAll(args);
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", home.toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLAVATEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "lava-test-secret-key");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-aws-credentials").toString());
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            process.getOutputStream().close();
-            CompletableFuture<String> out = read(process.getInputStream());
-            CompletableFuture<String> err = read(process.getErrorStream());
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in 5 minutes");
-            }
-            return new Run(process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static CompletableFuture<String> read(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return ChildJvm.run(command, ChildJvm.cleanEnvironment(home), Duration.ofMinutes(5));
     }
 
     private static Properties load(Path file) throws IOException {

@@ -4,24 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.redeploy.RedeployServer;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.ChildJvm;
+import io.lava.jdbc.testing.ChildJvm.Run;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -191,12 +188,6 @@ class RedeployIT {
 
     // ---- running the server ---------------------------------------------------------------------------------------
 
-    record Run(int exitCode, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     /**
      * Runs {@link RedeployServer} in a new JVM whose class path is a directory holding only that class, with a clean
      * environment: the harness's static AWS keys, the STS stub and {@code config} as the AWS config file. The
@@ -207,7 +198,7 @@ class RedeployIT {
         Path webappClasses = copyClasses("RedeployWebapp", home.resolve("webapp"));
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                ChildJvm.java(),
                 "-Xmx256m",
                 // C1 alone and a single-threaded collector: five cycles of class loading in a few seconds on two cores
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -228,35 +219,13 @@ class RedeployIT {
                 ShadedJarIT.allJar().toString(), String.valueOf(CYCLES)));
         command.addAll(List.of(connects));
 
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", home.toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLAVATEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "lava-test-secret-key");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        Map<String, String> env = ChildJvm.cleanEnvironment(home);
         env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-aws-credentials").toString());
         env.put("AWS_ENDPOINT_URL_STS", sts.endpoint());
         // the web-identity profile's own STS client takes its region from the default chain; without one it is sent
         // to https://sts.amazonaws.com whatever AWS_ENDPOINT_URL_STS says
         env.put("AWS_REGION", "us-east-1");
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        CompletableFuture<String> out = read(process.getInputStream());
-        CompletableFuture<String> err = read(process.getErrorStream());
-        try {
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("the redeploying server did not finish in 2 minutes: " + out.getNow(""));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        return new Run(process.exitValue(), out.join(), err.join());
+        return ChildJvm.run(command, env, Duration.ofMinutes(2));
     }
 
     /** Copies the class files of {@code io.lava.jdbc.redeploy.<name>} (nested classes too) to a class directory. */
@@ -277,13 +246,4 @@ class RedeployIT {
         return root;
     }
 
-    private static CompletableFuture<String> read(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
 }

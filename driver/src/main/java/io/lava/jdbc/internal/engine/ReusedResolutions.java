@@ -116,7 +116,10 @@ final public class ReusedResolutions {
         remembered.invalidateAll();
     }
 
-    /** The properties as the driver reads them: with their defaults ({@code new Properties(defaults)}) resolved. */
+    /**
+     * The properties as the driver reads them, with their defaults ({@code new Properties(defaults)}) resolved; an
+     * immutable map, since the key is shared by every thread that connects with it.
+     */
     private static Map<String, String> snapshot(Properties info) {
         if (info == null) {
             return Map.of();
@@ -125,6 +128,6 @@ final public class ReusedResolutions {
         for (String name : info.stringPropertyNames()) {
             copy.put(name, info.getProperty(name));
         }
-        return copy;
+        return Map.copyOf(copy);
     }
 }

@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.request.CallTimeouts;
+import io.lava.jdbc.testing.ParkedCallers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -210,28 +209,18 @@ class RefreshingCacheTest {
     void concurrentCallersShareOneLoad() throws Exception {
         source.hold = new CountDownLatch(1);
         int threads = 16;
-        List<Thread> started = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r);
-            synchronized (started) {
-                started.add(t);
-            }
-            return t;
-        });
-        try {
+        try (ParkedCallers callers = new ParkedCallers(threads)) {
             List<Future<String>> results = new ArrayList<>();
-            results.add(pool.submit(() -> cache.get(key, T).value()));
+            results.add(callers.submit(() -> cache.get(key, T).value()));
             assertThat(source.entered.await(10, TimeUnit.SECONDS)).as("first load started").isTrue();
             for (int i = 1; i < threads; i++) {
-                results.add(pool.submit(() -> cache.get(key, T).value()));
+                results.add(callers.submit(() -> cache.get(key, T).value()));
             }
-            awaitAllWaiting(started, threads);
+            callers.awaitAllParked();
             source.hold.countDown();
             for (Future<String> f : results) {
                 assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("k#1");
             }
-        } finally {
-            pool.shutdownNow();
         }
         assertThat(source.loads).hasValue(1);
     }
@@ -248,20 +237,6 @@ class RefreshingCacheTest {
         assertThat(source.lastTimeouts).isEqualTo(tight);
     }
 
-    /** Until every pool thread exists and is parked (in the load, or on Caffeine's in-flight load). */
-    private static void awaitAllWaiting(List<Thread> threads, int count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            synchronized (threads) {
-                if (threads.size() == count && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
-                        || t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED)) {
-                    return;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("the callers did not all wait on the first load");
-    }
 
     private static void runAll(List<Runnable> tasks) {
         while (!tasks.isEmpty()) {

@@ -9,6 +9,7 @@ import io.lava.jdbc.internal.cache.RefreshingCache;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import io.lava.jdbc.internal.sources.RdsTokenSource;
 import io.lava.jdbc.internal.sources.TokenSource;
+import io.lava.jdbc.testing.ParkedCallers;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,46 +149,22 @@ class TokenCacheTest {
     void concurrentConnectsShareOneMint() throws Exception {
         int threads = 16;
         source.hold = new CountDownLatch(1);
-        List<Thread> started = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r);
-            synchronized (started) {
-                started.add(t);
-            }
-            return t;
-        });
-        try {
+        try (ParkedCallers callers = new ParkedCallers(threads)) {
             List<Future<String>> results = new ArrayList<>();
-            results.add(pool.submit(() -> get(tokens, key)));
-            assertThat(source.entered.await(10, TimeUnit.SECONDS)).as("first mint started").isTrue();
+            results.add(callers.submit(() -> get(tokens, key)));
+            assertThat(source.entered.await(10, TimeUnit.SECONDS)).as("first load started").isTrue();
             for (int i = 1; i < threads; i++) {
-                results.add(pool.submit(() -> get(tokens, key)));
+                results.add(callers.submit(() -> get(tokens, key)));
             }
-            awaitAllWaiting(started, threads);
+            callers.awaitAllParked();
             source.hold.countDown();
             for (Future<String> f : results) {
                 assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("token-1");
             }
-        } finally {
-            pool.shutdownNow();
         }
         assertThat(source.mints).hasValue(1);
     }
 
-    /** Until every pool thread exists and is parked (in the mint, or on Caffeine's in-flight load). */
-    private static void awaitAllWaiting(List<Thread> threads, int count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            synchronized (threads) {
-                if (threads.size() == count && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
-                        || t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED)) {
-                    return;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("the callers did not all wait on the first mint");
-    }
 
     @Test
     void aFailedMintIsNotCached() {
