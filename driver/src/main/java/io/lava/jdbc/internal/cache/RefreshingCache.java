@@ -4,15 +4,20 @@ import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.engine.Caches;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,7 +36,14 @@ import java.util.logging.Logger;
  *   <li><b>Stale on error.</b> When a reload fails (5xx, throttling, timeout, malformed answer, network), the last
  *   good value keeps being served until it is {@code maxStale} older than its TTL, with one WARNING per key per
  *   outage, and background reloads keep being tried. After that, callers get the reload's failure. With
- *   {@code maxStale} zero (IAM tokens) a value is never served past its TTL.</li>
+ *   {@code maxStale} zero (IAM tokens) a value is never served past its TTL. This holds under concurrency and for
+ *   every kind of failure: a reload catches everything (also {@link Error}s and undeclared checked exceptions) and
+ *   completes with the old value and the failure; a caller that has to wait for a refresh of a value past its TTL
+ *   shares the one in flight, whoever started it, for at most its own API call timeout, and treats anything that
+ *   refresh ends with (a failed or cancelled future, a {@link CompletionException} or {@link ExecutionException}, a
+ *   refresh that went through {@code load} because the entry was removed meanwhile, its deadline passing) as a failed
+ *   refresh of the value it holds. The one exception is a {@link LinkageError} (an incomplete jar), which no retry
+ *   can cure: it reaches the caller.</li>
  *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts}; a background
  *   refresh with those of the load that produced the entry.</li>
  * </ul>
@@ -128,10 +140,14 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
                             Entry<V> fresh = fetch(key, old.timeouts());
                             warned.remove(key);
                             return fresh;
-                        } catch (RuntimeException e) {
+                        } catch (Throwable t) {
+                            // every failure, Errors and undeclared checked exceptions included, completes the refresh
+                            // normally with the old value and its age, so no caller waiting on it sees the failure;
+                            // Caffeine tries again after refreshAfterWrite. Only a LinkageError (an incomplete jar)
+                            // fails the refresh: no retry can cure it.
+                            rethrowIfLinkage(t);
                             metrics.refreshFailed();
-                            // keep the old value and its age; Caffeine tries again after refreshAfterWrite
-                            return new Entry<>(old.value(), old.loadedAtNanos(), e, old.timeouts());
+                            return new Entry<>(old.value(), old.loadedAtNanos(), unchecked(t), old.timeouts());
                         }
                     }
                 });
@@ -159,7 +175,7 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
             return new Lookup<>(entry, true, false);
         }
         if (entry.lastFailure() == null) {
-            entry = refreshNow(key);
+            entry = refreshNow(key, entry, timeouts);
             if (entry.lastFailure() == null) {
                 metrics.miss(kind);
                 return new Lookup<>(entry, false, false);
@@ -209,13 +225,68 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         return new Entry<>(value, ticker.read(), null, timeouts);
     }
 
-    /** Reloads now, sharing any reload already in flight for this key. */
-    private Entry<V> refreshNow(K key) {
+    /**
+     * Reloads now, sharing any reload already in flight for this key, whoever started it (a background refresh ahead
+     * with another caller's limits, or another caller's {@code refreshNow}); waits at most the caller's API call
+     * timeout for it.
+     *
+     * @return the fresh entry; or, when the reload failed in any way (the failure the reload recorded, a failure of the
+     *     future Caffeine returned, such as a {@link CompletionException} or {@link CancellationException}, a refresh
+     *     that went through {@code load} because the entry was removed meanwhile, or the caller's deadline passing),
+     *     {@code current} carrying that failure, for the caller's {@code maxStale} rule to serve or throw. Never throws,
+     *     except a {@link LinkageError}.
+     */
+    private Entry<V> refreshNow(K key, Entry<V> current, CallTimeouts timeouts) {
+        Throwable failure;
         try {
-            return cache.refresh(key).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            Entry<V> refreshed = cache.refresh(key).get(timeouts.apiCall().toNanos(), TimeUnit.NANOSECONDS);
+            if (refreshed != null) {
+                return refreshed;
+            }
+            failure = new SourceException(Errors.UNABLE_TO_CONNECT, "refreshing " + key.describe()
+                    + " gave no value");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e;
+        } catch (TimeoutException e) {
+            failure = new SourceException(Errors.UNABLE_TO_CONNECT, "refreshing " + key.describe()
+                    + " did not finish within " + timeouts.apiCall().toMillis() + " ms", e);
+        } catch (Throwable t) {
+            failure = t instanceof ExecutionException || t instanceof CompletionException ? cause(t) : t;
         }
+        rethrowIfLinkage(failure);
+        metrics.refreshFailed();
+        return new Entry<>(current.value(), current.loadedAtNanos(), unchecked(failure), current.timeouts());
+    }
+
+    /** @return the innermost cause under {@link ExecutionException} and {@link CompletionException} wrappers */
+    private static Throwable cause(Throwable t) {
+        Throwable c = t;
+        for (int depth = 0; depth < 20 && (c instanceof ExecutionException || c instanceof CompletionException)
+                && c.getCause() != null; depth++) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /** Lets a {@link LinkageError}, also inside wrappers, reach the resolver, which reports an incomplete jar. */
+    private static void rethrowIfLinkage(Throwable t) {
+        LinkageError linkage = Errors.linkageError(t);
+        if (linkage != null) {
+            throw linkage;
+        }
+    }
+
+    /**
+     * @return {@code t} when it is unchecked; else a {@link SourceException} (08001) with it as cause, so that what a
+     *     caller is thrown past {@code maxStale} is a failure the resolver turns into an {@link java.sql.SQLException}
+     */
+    private static RuntimeException unchecked(Throwable t) {
+        Throwable c = cause(t);
+        if (c instanceof RuntimeException r) {
+            return r;
+        }
+        return new SourceException(Errors.UNABLE_TO_CONNECT, "refreshing failed: " + c, c);
     }
 
     /**

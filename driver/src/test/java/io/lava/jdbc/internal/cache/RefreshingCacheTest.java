@@ -7,10 +7,15 @@ import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import io.lava.jdbc.testing.ParkedCallers;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,9 +24,12 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RefreshingCacheTest {
     private static final Duration TTL = Duration.ofSeconds(60);
@@ -33,6 +41,8 @@ class RefreshingCacheTest {
     private static final class Source {
         final AtomicInteger loads = new AtomicInteger();
         volatile boolean failing;
+        /** When set, what the next loads throw instead (also checked exceptions, as undeclared throws). */
+        volatile Throwable failWith;
         volatile CountDownLatch hold;
         final CountDownLatch entered = new CountDownLatch(1);
         volatile CallTimeouts lastTimeouts;
@@ -50,6 +60,10 @@ class RefreshingCacheTest {
             }
             if (failing) {
                 throw new SourceException("08001", "source down");
+            }
+            Throwable t = failWith;
+            if (t != null) {
+                throw RefreshingCacheTest.<RuntimeException>sneaky(t);
             }
             return name + "#" + loads.get();
         }
@@ -237,6 +251,116 @@ class RefreshingCacheTest {
         assertThat(source.lastTimeouts).isEqualTo(tight);
     }
 
+
+    /** Until {@code thread} is parked with {@code method} on its stack. */
+    private static void awaitParkedIn(Thread thread, String method) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Thread.State state = thread.getState();
+            if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                    && Stream.of(thread.getStackTrace()).anyMatch(f -> f.getMethodName().equals(method))) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the caller did not wait in " + method);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    /**
+     * The soak's race: a refresh ahead started by one caller at three quarters of the TTL is still in flight when the
+     * entry passes its TTL; a second caller then waits on that same refresh ({@code cache.refresh} returns the one in
+     * flight), and the refresh fails with something that is not a {@link RuntimeException}. The waiting caller must
+     * get the value still within {@code maxStale}, not the failure.
+     */
+    @ParameterizedTest
+    @MethodSource("refreshFailures")
+    void aFailingRefreshThatAnotherCallerStartedNeverReachesAWaitingCaller(Throwable failure) throws Exception {
+        List<Runnable> background = new ArrayList<>();
+        RefreshingCache<Key, String> queued = new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get,
+                r -> {
+                    synchronized (background) {
+                        background.add(r);
+                    }
+                }, new Metrics());
+        queued.get(key, T);
+        advance(Duration.ofSeconds(46));
+        assertThat(queued.get(key, T).value()).isEqualTo("k#1"); // starts the refresh ahead, queued
+        advance(Duration.ofSeconds(15)); // past the TTL, the refresh still in flight
+        source.failWith = failure;
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            List<Thread> callerThread = new ArrayList<>();
+            caller.submit(() -> callerThread.add(Thread.currentThread())).get(10, TimeUnit.SECONDS);
+            Future<RefreshingCache.Lookup<String>> waiting = caller.submit(() -> queued.get(key, T));
+            awaitParkedIn(callerThread.get(0), "refreshNow"); // on the refresh the first caller started
+            runAll(background);
+            RefreshingCache.Lookup<String> lookup = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(lookup.value()).isEqualTo("k#1");
+            assertThat(lookup.stale()).isTrue();
+        } finally {
+            caller.shutdownNow();
+        }
+        assertThat(source.loads).hasValue(2);
+        assertThat(warnings).hasSize(1);
+        // still served, without waiting, while refreshes keep failing; past maxStale the caller gets an unchecked failure
+        assertThat(queued.get(key, T).stale()).isTrue();
+        runAll(background);
+        source.failWith = null;
+        source.failing = true;
+        advance(MAX_STALE);
+        assertThatThrownBy(() -> {
+            queued.get(key, T);
+            runAll(background);
+            queued.get(key, T);
+        }).isInstanceOf(RuntimeException.class).isNotInstanceOf(CompletionException.class);
+    }
+
+    static Stream<Throwable> refreshFailures() {
+        return Stream.of(new AssertionError("assertion"), new StackOverflowError(), new IOException("undeclared"),
+                new CompletionException(new IOException("wrapped")), new CancellationException(),
+                new IllegalStateException("unchecked"), new SourceException("08001", "source down"));
+    }
+
+    @Test
+    void aRefreshStillInFlightAtTheCallersDeadlineServesTheStaleValue() throws Exception {
+        List<Runnable> background = new ArrayList<>();
+        RefreshingCache<Key, String> queued = new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get,
+                background::add, new Metrics());
+        queued.get(key, T);
+        advance(Duration.ofSeconds(46));
+        queued.get(key, T); // the refresh ahead is queued and never runs
+        advance(Duration.ofSeconds(15));
+        CallTimeouts tight = new CallTimeouts(Duration.ofMillis(50), Duration.ofMillis(50));
+        RefreshingCache.Lookup<String> lookup = queued.get(key, tight);
+        assertThat(lookup.value()).isEqualTo("k#1");
+        assertThat(lookup.stale()).isTrue();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).getParameters()[2].toString()).contains("did not finish within 50 ms");
+    }
+
+    @Test
+    void aFailingRefreshOfATokenPastItsTtlIsThrownUnwrapped() {
+        List<Runnable> background = new ArrayList<>();
+        RefreshingCache<Key, String> strict = new RefreshingCache<>(Metrics.Kind.TOKEN, TTL, Duration.ZERO, now::get,
+                background::add, new Metrics());
+        strict.get(key, T);
+        source.failWith = new AssertionError("boom");
+        advance(Duration.ofSeconds(61));
+        assertThatThrownBy(() -> strict.get(key, T)).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void aLinkageErrorInARefreshStillReachesTheCaller() {
+        cache.get(key, T);
+        source.failWith = new NoClassDefFoundError("software/amazon/awssdk/Missing");
+        advance(Duration.ofSeconds(61));
+        assertThatThrownBy(() -> cache.get(key, T)).isInstanceOf(NoClassDefFoundError.class);
+    }
 
     private static void runAll(List<Runnable> tasks) {
         while (!tasks.isEmpty()) {
