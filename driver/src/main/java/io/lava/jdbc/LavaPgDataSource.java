@@ -285,7 +285,10 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
 
     // ---- pgjdbc properties, passed through unchanged; defaults from pgjdbc's PGProperty ----------
 
-    /** @param name pgjdbc {@code ApplicationName}; unset: lava's session name {@code lv-<realm>-<conn_id>} */
+    /**
+     * @param name pgjdbc {@code ApplicationName}; unset: lava's session name (the {@code LAVA_CONN_APP_NAME} template,
+     *     else {@code lv-<realm>-<job_id>}, else {@code lv-<realm>-<conn_id>}; README "How a connection is resolved")
+     */
     public void setApplicationName(String name) {
         put(PGProperty.APPLICATION_NAME.getName(), name);
     }

@@ -80,6 +80,7 @@ class CliIT {
         aws.putSecret("/lava/cli/sm", "{\"username\":\"cli_sm\",\"password\":\"" + SECRET_PASSWORD + "\"}");
         put(record("warehouse", "postgres", "cli_etl", "/lava/cli/etl"));
         put(record("long", "postgres", "cli_long", "/lava/cli/long"));
+        put(record("db/psql/local", "postgres", "cli_etl", "/lava/cli/etl"));
         Map<String, Object> secret = record("from-secret", "postgres-aurora", null, null);
         secret.put("secret_id", "/lava/cli/sm");
         put(secret);
@@ -244,6 +245,15 @@ class CliIT {
                 "-p", "sslmode=disable", REALM + "/warehouse");
         assertThat(run.exitCode()).as(run.all()).isZero();
         assertThat(run.out()).containsPattern("tls: +no TLS\n");
+    }
+
+    @Test
+    void checkTakesAConnIdWithSlashes() {
+        Run run = cli("check", "-p", "awsEndpointUrl=" + aws.endpoint(), "-p", "awsRegion=us-east-1",
+                REALM + "/db/psql/local");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).contains("lava-pg check cli/db/psql/local: connected")
+                .containsPattern("user: +cli_etl\n");
     }
 
     @Test

@@ -3,6 +3,10 @@ package io.lava.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.engine.Engine;
+import io.lava.jdbc.internal.sources.AwsClientRegistry;
+import io.lava.jdbc.internal.sources.AwsSources;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -101,6 +105,56 @@ class DriverIT {
             assertThat(c.getClass().getName()).startsWith("org.postgresql.");
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
         }
+    }
+
+    @Test
+    void connIdWithSlashesAsLavaWritesThem() throws Exception {
+        String realm = realm();
+        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        Map<String, Object> r = record(realm, "db/psql/local");
+        r.put("type", "Postgres"); // lava lowercases the type before comparing
+        put(realm, r);
+        try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm + "/db/psql/local", props())) {
+            assertThat(query(c, "select current_user")).isEqualTo("etl");
+            assertThat(query(c, "select current_setting('application_name')"))
+                    .isEqualTo("lv-" + realm + "-db/psql/local");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:lava-pg://" + realm + "/db%2Fpsql/local", props())) {
+            assertThat(query(c, "select current_database()")).isEqualTo("dw");
+        }
+        Properties p = props();
+        p.setProperty("realm", realm);
+        try (Connection c = DriverManager.getConnection("jdbc:lava-pg:db%2Fpsql%2Flocal", p)) {
+            assertThat(query(c, "select current_database()")).isEqualTo("dw");
+        }
+        // with a '/', the first segment is the realm even when the realm property is set
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:lava-pg:db/psql/local", p))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("lava.db.connections");
+    }
+
+    @Test
+    void applicationNameFromLavasTemplateInsideAJob() throws Exception {
+        String realm = realmWithWarehouse();
+        Map<String, String> jobEnv = Map.of("LAVA_JOB_ID", "nightly/load", "LAVA_REALM", realm);
+        try (Engine engine = engine(jobEnv);
+             Connection c = new LavaPgDriver(engine).connect("jdbc:lava-pg:" + realm + "/warehouse", props())) {
+            assertThat(query(c, "select current_setting('application_name')"))
+                    .isEqualTo("lv-" + realm + "-nightly/load");
+        }
+        Map<String, String> templated = Map.of("LAVA_JOB_ID", "j42",
+                "LAVA_CONN_APP_NAME", "etl \"{{ job_id }}\" on {{realm}}/{{ conn_id }} " + "x".repeat(60));
+        try (Engine engine = engine(templated);
+             Connection c = new LavaPgDriver(engine).connect("jdbc:lava-pg:" + realm + "/warehouse", props())) {
+            String name = query(c, "select current_setting('application_name')");
+            assertThat(name).startsWith("etl j42 on " + realm + "/warehouse xxx").hasSize(63);
+        }
+    }
+
+    private static Engine engine(Map<String, String> env) {
+        Metrics metrics = new Metrics();
+        return new Engine(env::get, System::nanoTime, Runnable::run, metrics,
+                new AwsSources(new AwsClientRegistry(metrics)));
     }
 
     @Test

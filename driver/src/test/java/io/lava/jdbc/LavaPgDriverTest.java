@@ -71,7 +71,7 @@ class LavaPgDriverTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdbc:lava-pg:", "jdbc:lava-pg:a/b/c", "jdbc:lava-pg:p/%zz", "jdbc:lava-pg:x?=1"})
+    @ValueSource(strings = {"jdbc:lava-pg:", "jdbc:lava-pg:a/b//c", "jdbc:lava-pg:a/b/", "jdbc:lava-pg:p/%zz", "jdbc:lava-pg:x?=1"})
     void propertyInfoNeverThrowsForHalfTypedUrls(String url) {
         assertThat(driver.getPropertyInfo(url, null)).isNotEmpty();
     }
@@ -92,7 +92,7 @@ class LavaPgDriverTest {
 
     @Test
     void malformedUrlIsAClearSqlException() {
-        assertThatThrownBy(() -> driver.connect("jdbc:lava-pg:a/b/c", null))
+        assertThatThrownBy(() -> driver.connect("jdbc:lava-pg:a/b//c", null))
                 .isInstanceOf(SQLException.class)
                 .hasMessageStartingWith("lava-pg realm (none), conn_id (none): url: malformed URL")
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");

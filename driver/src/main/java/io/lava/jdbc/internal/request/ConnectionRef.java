@@ -19,11 +19,18 @@ import java.util.regex.Pattern;
  *   jdbc:lava-pg:[//]&lt;realm&gt;/&lt;conn_id&gt;[?key=value[&amp;key=value]...]
  *   jdbc:lava-pg:[//]&lt;conn_id&gt;[?key=value[&amp;key=value]...]     realm from the realm property, else LAVA_REALM
  * </pre>
- * Path segments and query keys and values are percent-decoded (UTF-8); in the query, {@code +} is a space, as in
- * pgjdbc. A realm may hold letters, digits, {@code _ . -} (it becomes part of a DynamoDB table name); a conn_id may
- * hold
- * anything but {@code /} (write it {@code %2F}). URL query parameters take precedence over {@link Properties} entries,
- * as in pgjdbc.
+ * With a {@code /} in the path, the first segment is the realm and everything after the first {@code /} is the
+ * conn_id, slashes included: {@code jdbc:lava-pg:prod/db/psql/local} is realm {@code prod}, conn_id
+ * {@code db/psql/local} (lava's conn_ids commonly hold {@code /}: its own fixtures use {@code test/db/psql/local};
+ * {@code ../shared/LAVA.md}). {@code %2F} still decodes to {@code /}. A URL with a {@code /} therefore always names
+ * its realm in the first segment, even when a {@code realm} property is set; a conn_id holding a {@code /} with the
+ * realm from the property or {@code LAVA_REALM} must be written with {@code %2F}
+ * ({@code jdbc:lava-pg:db%2Fpsql%2Flocal?realm=prod}). Empty segments ({@code acc//x}, a trailing {@code /}) are
+ * malformed.
+ *
+ * <p>Each path segment, and query keys and values, are percent-decoded (UTF-8); in the query, {@code +} is a space,
+ * as in pgjdbc. A realm may hold letters, digits, {@code _ . -} (it becomes part of a DynamoDB table name). URL query
+ * parameters take precedence over {@link Properties} entries, as in pgjdbc.
  *
  * @param realm the lava realm, never blank
  * @param connId the conn_id, never blank
@@ -73,17 +80,27 @@ public record ConnectionRef(String realm, String connId, Map<String, String> pro
             throw malformed("no conn_id after '" + PREFIX + "'");
         }
         String[] segments = path.split("/", -1);
-        if (segments.length > 2) {
-            throw malformed("too many '/' in '" + path + "' (write a '/' inside a conn_id as %2F)");
-        }
         String realm;
         String connId;
-        if (segments.length == 2) {
+        if (segments.length >= 2) {
             realm = decode(segments[0], false, "the realm");
-            connId = decode(segments[1], false, "the conn_id");
             if (realm.isEmpty()) {
                 throw malformed("empty realm before '/'");
             }
+            StringBuilder joined = new StringBuilder();
+            for (int i = 1; i < segments.length; i++) {
+                String segment = decode(segments[i], false, "the conn_id");
+                if (segment.isEmpty()) {
+                    throw malformed(segments.length == 2 ? "empty conn_id"
+                            : "empty segment in conn_id '" + path.substring(path.indexOf('/') + 1)
+                            + "' (a conn_id may hold '/', but not '//' or a '/' at either end)");
+                }
+                if (i > 1) {
+                    joined.append('/');
+                }
+                joined.append(segment);
+            }
+            connId = joined.toString();
         } else {
             connId = decode(segments[0], false, "the conn_id");
             realm = LavaPgProperty.REALM.get(merged);

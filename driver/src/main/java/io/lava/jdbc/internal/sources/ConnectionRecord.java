@@ -12,10 +12,9 @@ import java.util.Map;
  * {@code lava/connection/core.py}), before credentials are resolved.
  *
  * <p>Rules: {@code conn_id}, {@code type} and {@code enabled} are required before anything else; a missing
- * {@code enabled} counts as false; {@code type} must be one of {@link LavaType#ACCEPTED}; {@code port}, when present,
- * is
- * an integer from 1 to 65535 (a number, or a string of digits); text fields must be strings; an empty string counts as
- * absent, as in lava's Python; {@code ssl_mode} is one of {@code require}, {@code verify-ca}, {@code verify-full}
+ * {@code enabled} counts as false; {@code type} must be one of {@link LavaType#ACCEPTED}, compared ignoring case as lava
+ * lowercases it ({@link LavaType#forName}); {@code port}, when present, is an integer from 1 to 65535 (a number, or a
+ * string of digits); text fields must be strings; an empty string counts as absent, as in lava's Python; {@code ssl_mode} is one of {@code require}, {@code verify-ca}, {@code verify-full}
  * (legacy {@code ssl: true} means {@code require}); an {@code ssl_ca_file} (or {@code ca_cert}) on S3 is refused; fields
  * starting with {@code x-} or {@code X-}, and fields this driver does not use, are
  * ignored. {@code host}, {@code port}, {@code database} and {@code user} may still be missing here: a secret can fill
@@ -85,7 +84,9 @@ public record ConnectionRecord(String connId, LavaType type, String host, Intege
         if (mode != null) {
             SslMode parsed = SslMode.forName(mode);
             if (parsed == null || parsed.compareTo(SslMode.REQUIRE) < 0) {
-                throw invalid("field 'ssl_mode' is '" + mode + "'; allowed values: " + SslMode.LAVA_VALUES);
+                // "Bad ssl_mode" is lava's own wording (lava/lib/ssl.py), kept for those who search logs for it
+                throw invalid("field 'ssl_mode' is '" + mode + "'; allowed values: " + SslMode.LAVA_VALUES
+                        + " (lava: Bad ssl_mode: " + mode + ")");
             }
             return parsed;
         }

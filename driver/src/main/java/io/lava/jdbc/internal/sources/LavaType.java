@@ -1,6 +1,7 @@
 package io.lava.jdbc.internal.sources;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -27,10 +28,21 @@ public enum LavaType {
         this.iamCapable = iamCapable;
     }
 
-    /** @return the type with this lava name (exact, lower case as lava writes it), or {@code null} */
+    /**
+     * Looks a record's {@code type} up as lava does: lava 8.3 lowercases the type before comparing
+     * ({@code lava/connection/core.py}; {@code ../shared/LAVA.md}, "Types handled by this driver"), so
+     * {@code Postgres} and {@code POSTGRES-AURORA} are accepted. Surrounding spaces are not trimmed (lava does not).
+     *
+     * @param name the record's {@code type}, possibly {@code null}
+     * @return the type whose lava name equals {@code name} ignoring case (in the root locale), or {@code null}
+     */
     public static LavaType forName(String name) {
+        if (name == null) {
+            return null;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
         for (LavaType t : values()) {
-            if (t.lavaName.equals(name)) {
+            if (t.lavaName.equals(lower)) {
                 return t;
             }
         }

@@ -6,6 +6,7 @@ import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.sources.LavaType;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -59,12 +60,59 @@ class PgDelegateTest {
         assertThat(pg.getProperty("ApplicationName")).isEqualTo("mine");
     }
 
+    /**
+     * Rows: {@code LAVA_CONN_APP_NAME} ({@code -} for unset), {@code LAVA_JOB_ID} ({@code -} for unset), the name for
+     * realm {@code prod}, conn_id {@code db/psql/local}.
+     */
+    @ParameterizedTest(name = "template {0}, job {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            -                                  | -            | lv-prod-db/psql/local
+            -                                  | nightly-load | lv-prod-nightly-load
+            -                                  | '  '         | lv-prod-db/psql/local
+            '   '                              | nightly-load | lv-prod-nightly-load
+            app-{{realm}}-{{conn_id}}          | -            | app-prod-db/psql/local
+            'app {{ realm }} {{  job_id }}'    | j1           | app prod j1
+            'x-{{job_id}}'                     | -            | x-
+            '{{job_id}}'                       | -            | lv-prod-db/psql/local
+            '{{ unknown }}-{{realm}}'          | j1           | -prod
+            '{realm}-{{ realm'                 | j1           | {realm}-{{ realm
+            'a-{{ job_id }}'                   | 'x$1\\y'      | a-x$1y
+            """)
+    void applicationNameFollowsLavasTemplate(String template, String jobId, String expected) {
+        Map<String, String> env = new HashMap<>();
+        env.put("LAVA_CONN_APP_NAME", template);
+        env.put("LAVA_JOB_ID", jobId);
+        assertThat(PgDelegate.applicationName("prod", "db/psql/local", env::get)).isEqualTo(expected);
+    }
+
+    @Test
+    void quotesAndBackslashesAreStripped() {
+        Map<String, String> env = Map.of("LAVA_JOB_ID", "it's \\\"the\" job", "LAVA_CONN_APP_NAME", "'{{ job_id }}'");
+        assertThat(PgDelegate.applicationName("prod", "w", env::get)).isEqualTo("its the job");
+        assertThat(PgDelegate.applicationName("pr", "o'k\\", k -> null)).isEqualTo("lv-pr-ok");
+    }
+
     @Test
     void applicationNameIsCutTo63BytesOnACharacterBoundary() {
-        assertThat(PgDelegate.applicationName("prod", "j".repeat(100))).hasSize(63);
-        String cut = PgDelegate.applicationName("prod", "é".repeat(40));
+        assertThat(PgDelegate.applicationName("prod", "w", Map.of("LAVA_JOB_ID", "j".repeat(100))::get))
+                .hasSize(63).startsWith("lv-prod-jjj");
+        String cut = PgDelegate.applicationName("prod", "é".repeat(40), k -> null);
         assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
         assertThat(cut).startsWith("lv-prod-é").doesNotContain("\uFFFD");
-        assertThat(PgDelegate.applicationName("p", "c")).isEqualTo("lv-p-c");
+        String emoji = PgDelegate.applicationName("p", "w", Map.of("LAVA_CONN_APP_NAME", "\uD83D\uDE00".repeat(20))::get);
+        assertThat(emoji).isEqualTo("\uD83D\uDE00".repeat(15));
+        assertThat(PgDelegate.applicationName("p", "c", k -> null)).isEqualTo("lv-p-c");
+    }
+
+    @Test
+    void theToolsApplicationNameWinsOverTheTemplate() {
+        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:prod/warehouse?ApplicationName=mine", null, k -> null);
+        Properties pg = PgDelegate.pgProperties(ConnectionOptions.of(ref, k -> null), resolved("h", "d"),
+                Map.of("LAVA_CONN_APP_NAME", "tmpl-{{realm}}", "LAVA_JOB_ID", "j")::get);
+        assertThat(pg.getProperty("ApplicationName")).isEqualTo("mine");
+        ref = ConnectionRef.parse("jdbc:lava-pg:prod/warehouse", null, k -> null);
+        pg = PgDelegate.pgProperties(ConnectionOptions.of(ref, k -> null), resolved("h", "d"),
+                Map.of("LAVA_CONN_APP_NAME", "tmpl-{{realm}}-{{conn_id}}")::get);
+        assertThat(pg.getProperty("ApplicationName")).isEqualTo("tmpl-prod-warehouse");
     }
 }

@@ -26,6 +26,13 @@ class ConnectionRefTest {
             jdbc:lava-pg:prod/warehouse?realm=other      | prod     | warehouse
             jdbc:lava-pg:warehouse?realm=dev             | dev      | warehouse
             jdbc:lava-pg://warehouse?realm=dev           | dev      | warehouse
+            jdbc:lava-pg:prod/db/psql/local              | prod     | db/psql/local
+            jdbc:lava-pg://prod/db/psql/local            | prod     | db/psql/local
+            jdbc:lava-pg:test/db/psql/local?sslmode=require | test  | db/psql/local
+            jdbc:lava-pg:prod/db%2Fpsql/local            | prod     | db/psql/local
+            jdbc:lava-pg:prod/db/caf%C3%A9               | prod     | db/café
+            jdbc:lava-pg:prod/db/psql/local?realm=other  | prod     | db/psql/local
+            jdbc:lava-pg:db%2Fpsql%2Flocal?realm=prod    | prod     | db/psql/local
             """)
     void validUrls(String url, String realm, String connId) {
         ConnectionRef ref = ConnectionRef.parse(url, null, NO_ENV);
@@ -41,6 +48,14 @@ class ConnectionRefTest {
         assertThat(ConnectionRef.parse("jdbc:lava-pg:w", info, env).realm()).isEqualTo("fromprops");
         assertThat(ConnectionRef.parse("jdbc:lava-pg:w", new Properties(), env).realm()).isEqualTo("fromenv");
         assertThat(ConnectionRef.parse("jdbc:lava-pg:r/w", info, env).realm()).isEqualTo("r");
+        // a '/' always puts the realm in the first segment, even with a realm property: 'db' is the realm here
+        ConnectionRef slashed = ConnectionRef.parse("jdbc:lava-pg:db/psql/local", info, env);
+        assertThat(slashed.realm()).isEqualTo("db");
+        assertThat(slashed.connId()).isEqualTo("psql/local");
+        // the realm from the property with a conn_id holding '/': written with %2F
+        ConnectionRef encoded = ConnectionRef.parse("jdbc:lava-pg:db%2Fpsql%2Flocal", info, env);
+        assertThat(encoded.realm()).isEqualTo("fromprops");
+        assertThat(encoded.connId()).isEqualTo("db/psql/local");
     }
 
     @Test
@@ -72,7 +87,12 @@ class ConnectionRefTest {
             jdbc:lava-pg:?realm=x            | no conn_id
             jdbc:lava-pg:prod/               | empty conn_id
             jdbc:lava-pg:/warehouse          | empty realm
-            jdbc:lava-pg:a/b/c               | too many '/'
+            jdbc:lava-pg:acc//x              | empty segment in conn_id '/x'
+            jdbc:lava-pg:prod/db/psql/       | empty segment in conn_id 'db/psql/'
+            jdbc:lava-pg:prod//              | empty segment
+            jdbc:lava-pg://prod/db//local    | empty segment in conn_id 'db//local'
+            jdbc:lava-pg:prod/db/ware%4      | bad percent-encoding in the conn_id
+            jdbc:lava-pg:pr$od/db/local      | may hold only letters
             jdbc:lava-pg:pr%zzod/warehouse   | bad percent-encoding in the realm
             jdbc:lava-pg:prod/ware%4         | bad percent-encoding in the conn_id
             jdbc:lava-pg:prod/w?x=%E0%A4%A   | bad percent-encoding in the value of 'x'

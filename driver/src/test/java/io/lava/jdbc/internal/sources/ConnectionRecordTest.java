@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConnectionRecordTest {
@@ -52,6 +53,10 @@ class ConnectionRecordTest {
                 Arguments.of("type postgresql", with("type", "postgresql")),
                 Arguments.of("type postgres-aurora", with("type", "postgres-aurora")),
                 Arguments.of("type postgres-rds", with("type", "postgres-rds")),
+                Arguments.of("type Postgres (lava lowercases)", with("type", "Postgres")),
+                Arguments.of("type POSTGRES-AURORA", with("type", "POSTGRES-AURORA")),
+                Arguments.of("type PostgreSQL", with("type", "PostgreSQL")),
+                Arguments.of("type Psql", with("type", "Psql")),
                 Arguments.of("enabled as string", with("enabled", "TRUE")),
                 Arguments.of("port as string", with("port", "6543")),
                 Arguments.of("port 1", with("port", new BigDecimal(1))),
@@ -75,7 +80,10 @@ class ConnectionRecordTest {
         return Stream.of(
                 Arguments.of(with("type", null), "08001", "no 'type' field"),
                 Arguments.of(with("type", "mysql"), "08001", "type 'mysql' is not a PostgreSQL type"),
-                Arguments.of(with("type", "Postgres"), "08001", "type 'Postgres'"),
+                Arguments.of(with("type", "MySQL"), "08001", "type 'MySQL' is not a PostgreSQL type; lava-pg handles: "
+                        + "postgres, psql, postgresql, postgres-aurora, postgres-rds"),
+                Arguments.of(with("type", "redshift"), "08001", "type 'redshift' is not a PostgreSQL type"),
+                Arguments.of(with("type", " postgres"), "08001", "type ' postgres'"),
                 Arguments.of(with("enabled", null), "28000", "connection not enabled"),
                 Arguments.of(with("enabled", false), "28000", "connection not enabled"),
                 Arguments.of(with("enabled", "false"), "28000", "connection not enabled"),
@@ -87,6 +95,7 @@ class ConnectionRecordTest {
                 Arguments.of(with("port", true), "08001", "'port' must be an integer"),
                 Arguments.of(with("host", new BigDecimal(1)), "08001", "'host' must be a string"),
                 Arguments.of(with("user", List.of("a")), "08001", "'user' must be a string"),
+                Arguments.of(with("ssl_mode", "prefer"), "08001", "(lava: Bad ssl_mode: prefer)"),
                 Arguments.of(with("conn_id", "other"), "08001", "conn_id field is 'other'"));
     }
 
@@ -97,6 +106,16 @@ class ConnectionRecordTest {
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo(sqlState));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "Postgres, POSTGRES, false", "POSTGRES-AURORA, POSTGRES_AURORA, true", "Postgres-Rds, POSTGRES_RDS, true",
+            "PSQL, PSQL, false", "postgresql, POSTGRESQL, false"})
+    void typeIsComparedIgnoringCase(String typeName, LavaType expected, boolean iamCapable) {
+        ConnectionRecord r = ConnectionRecord.of("warehouse", with("type", typeName));
+        assertThat(r.type()).isEqualTo(expected);
+        assertThat(r.type().iamCapable).isEqualTo(iamCapable);
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * A Spring Boot application whose only database setting is a lava connection.
  *
  * <p>By default ({@code application.properties}) Spring Boot's own HikariCP pool uses
- * {@code spring.datasource.url=jdbc:lava-pg:${LAVA_REALM:demo}/${LAVA_CONN_ID:warehouse}}. With the profile
+ * {@code spring.datasource.url=jdbc:lava-pg:${LAVA_REALM:demo}/${LAVA_CONNID_WAREHOUSE:warehouse}}. With the profile
  * {@code lava-bean}, {@link LavaDataSourceConfiguration} declares a {@link io.lava.jdbc.LavaPgDataSource} bean bound
  * from {@code lava.datasource.*} and pools it. Either way the application just uses the {@link JdbcTemplate}.
  */

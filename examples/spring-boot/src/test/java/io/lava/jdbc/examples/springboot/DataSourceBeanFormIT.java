@@ -55,7 +55,7 @@ class DataSourceBeanFormIT {
     @Test
     void theBoundLavaDataSourceIsPooledAndUsedByJdbcTemplate() throws Exception {
         assertThat(lavaDataSource.getRealm()).isEqualTo(REALM);
-        assertThat(lavaDataSource.getConnId()).isEqualTo("warehouse"); // LAVA_CONN_ID's default in the profile
+        assertThat(lavaDataSource.getConnId()).isEqualTo("warehouse"); // LAVA_CONNID_WAREHOUSE's default in the profile
         assertThat(lavaDataSource.getAwsRegion()).isEqualTo("us-east-1");
         assertThat(lavaDataSource.getRecordTtl()).isEqualTo(120);
         assertThat(dataSource).isInstanceOf(HikariDataSource.class);

@@ -38,7 +38,7 @@ class PropertiesFormIT {
     @DynamicPropertySource
     static void lava(DynamicPropertyRegistry registry) {
         registry.add("LAVA_REALM", () -> REALM);
-        registry.add("LAVA_CONN_ID", () -> "orders");
+        registry.add("LAVA_CONNID_WAREHOUSE", () -> "orders");
         // driver properties through Hikari's dataSource properties; brackets keep the keys' case
         registry.add("spring.datasource.hikari.data-source-properties[awsEndpointUrl]", () -> aws.endpoint());
         registry.add("spring.datasource.hikari.data-source-properties[awsRegion]", () -> "us-east-1");
