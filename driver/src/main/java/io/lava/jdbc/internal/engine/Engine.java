@@ -57,7 +57,7 @@ final public class Engine implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param env environment lookup ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE}, {@code LAVA_JOB_ID})
+     * @param env environment lookup ({@code LAVA_REALM}, {@code LAVA_CONNECTIONS_FILE}, {@code LAVA_JOB_ID}, {@code LAVA_CONN_APP_NAME})
      * @param ticker the time source of every cache and of the reuse layer
      * @param executor runs background refreshes
      * @param metrics the engine's counters
