@@ -63,6 +63,23 @@ class TlsPolicyTest {
                 .containsEntry("sslrootcert", "/mine.pem");
     }
 
+    @ParameterizedTest(name = "record {0}, CA {1}, user {2} → sslfactory {3}")
+    @CsvSource(nullValues = "-", textBlock = """
+            VERIFY_FULL, -,                -,                                  org.postgresql.ssl.DefaultJavaSSLFactory
+            VERIFY_CA,   -,                -,                                  org.postgresql.ssl.DefaultJavaSSLFactory
+            -,           -,                sslmode=verify-full,                org.postgresql.ssl.DefaultJavaSSLFactory
+            VERIFY_FULL, /etc/ssl/rds.pem, -,                                  -
+            VERIFY_FULL, -,                sslrootcert=/mine.pem,              -
+            VERIFY_FULL, -,                sslfactory=com.example.Mine,        com.example.Mine
+            REQUIRE,     -,                -,                                  -
+            -,           -,                -,                                  -
+            """)
+    void verifyWithoutACaFileTrustsTheJvmTrustStore(SslMode recordMode, String caFile, String query,
+                                                   String expected) {
+        assertThat(effective(recordMode, caFile, query, PasswordSource.SECRET).getProperty("sslfactory"))
+                .isEqualTo(expected);
+    }
+
     @Test
     void unknownUserSslModeIsRefused() {
         assertThatThrownBy(() -> effective(null, null, "sslmode=sometimes", PasswordSource.SECRET))
