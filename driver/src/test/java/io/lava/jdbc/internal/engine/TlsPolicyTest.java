@@ -142,4 +142,23 @@ class TlsPolicyTest {
                 .hasMessageContaining("sslrootcert")
                 .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("0A000"));
     }
+
+    @Test
+    void httpsCaBundlesAreRefusedClearlyRatherThanTakenForAFileName() {
+        assertThatThrownBy(() -> ConnectionRecord.of("c", record("ca_cert", "https://example.com/rds.pem")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("https:// URI")
+                .hasMessageContaining("sslrootcert")
+                .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("0A000"));
+    }
+
+    @Test
+    void plainHttpCaBundlesAreRefused() {
+        assertThatThrownBy(() -> ConnectionRecord.of("c", record("ssl_ca_file", "HTTP://example.com/rds.pem")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("could be swapped")
+                .hasMessageContaining("https://")
+                .hasMessageContaining("s3://")
+                .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("08001"));
+    }
 }
