@@ -62,8 +62,12 @@ final class TlsDiagnosis {
     static String hint(SQLException e, Properties sent, ResolvedConnection resolved) {
         String mode = sent.getProperty("sslmode", "prefer");
         String rootCert = sent.getProperty("sslrootcert");
-        String anchors = rootCert != null ? "the CA file " + rootCert + " (the record's ssl_ca_file or the URL's "
-                + "sslrootcert)" : "the JVM's trust store (" + trustStoreName() + ")";
+        String factory = sent.getProperty("sslfactory");
+        boolean jvmStore = factory != null && factory.equals(org.postgresql.ssl.DefaultJavaSSLFactory.class.getName());
+        String anchors = factory != null && !jvmStore ? "the trust of sslfactory " + factory
+                : rootCert != null ? "the CA file " + rootCert + " (the record's ssl_ca_file or the URL's "
+                + "sslrootcert)" : jvmStore ? "the JVM's trust store (" + trustStoreName() + ")"
+                : "the CA file ~/.postgresql/root.crt (pgjdbc's default sslrootcert)";
         boolean ssl = has(e, SSLException.class);
         boolean certFailure = ssl && (has(e, CertPathBuilderException.class) || has(e, CertPathValidatorException.class)
                 || has(e, CertificateException.class));
@@ -72,7 +76,7 @@ final class TlsDiagnosis {
             return "TLS verification (sslmode " + mode + ") failed: the server's certificate" + cert + " is not "
                     + "signed by a CA in " + anchors + ". Set the record's ssl_ca_file (or the URL's sslrootcert) to "
                     + "the CA bundle that signed the server's certificate"
-                    + (rootCert == null ? ", or add that CA to the JVM's trust store (javax.net.ssl.trustStore)" : "");
+                    + (jvmStore ? ", or add that CA to the JVM's trust store (javax.net.ssl.trustStore)" : "");
         }
         if (rootCert != null && (has(e, FileNotFoundException.class) || has(e, NoSuchFileException.class))) {
             return "The CA file " + rootCert + " (the record's ssl_ca_file or the URL's sslrootcert) cannot be read; "
