@@ -50,6 +50,7 @@ class TlsMatrixIT {
     private static LocalAws aws;
     private static Path home;
     private static Path trustStore;
+    private static io.lava.jdbc.testing.LocalHttps https;
 
     /** Where the record points and what it says; what the driver must do. */
     enum Row {
@@ -118,6 +119,19 @@ class TlsMatrixIT {
             r.put("ssl_mode", mode);
             aws.putRecord(TABLE, r);
         }
+        https = io.lava.jdbc.testing.LocalHttps.start(pg.caCertificate().getParent());
+        https.serve("/ca.pem", Files.readAllBytes(pg.caCertificate()));
+        https.serve("/not-pem.txt", "not a certificate".getBytes(StandardCharsets.US_ASCII));
+        https.serve("/huge.pem", new byte[io.lava.jdbc.internal.sources.CaBundleSource.MAX_BYTES + 1]);
+        Map<String, String> uris = Map.of("https-ca", "/ca.pem", "https-not-pem", "/not-pem.txt",
+                "https-huge", "/huge.pem", "https-missing", "/missing.pem");
+        for (Map.Entry<String, String> uri : uris.entrySet()) {
+            Map<String, Object> r = Fixtures.postgresRecord(uri.getKey(), pg, "postgres", "tls_matrix",
+                    "/lava/" + REALM + "/pw");
+            r.put("ssl_mode", "verify-full");
+            r.put("ssl_ca_file", https.baseUrl() + uri.getValue());
+            aws.putRecord(TABLE, r);
+        }
         home = Files.createTempDirectory("tls-matrix-home-");
         trustStore = home.resolve("trust.p12");
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -132,6 +146,9 @@ class TlsMatrixIT {
 
     @AfterAll
     static void tearDown() throws IOException {
+        if (https != null) {
+            https.close();
+        }
         if (pg != null) {
             pg.close();
         }
@@ -215,6 +232,52 @@ class TlsMatrixIT {
         } else {
             assertThat(run.exit).as(run.out + run.err).isNotZero();
         }
+    }
+
+    private static List<String> trusted() {
+        return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit",
+                "-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+
+    /**
+     * ssl_ca_file as an https:// URI, the HTTPS server trusted by the JVM's trust store: fetched, written to a private
+     * file for sslrootcert / PGSSLROOTCERT, deleted when the engine closes.
+     */
+    @org.junit.jupiter.api.Test
+    void httpsCaBundleIsFetchedForPgjdbcAndPsql() throws IOException {
+        Run check = cli(trusted(), "check", cliUrl("https-ca"));
+        assertThat(check.exit).as(check.err).isZero();
+        assertThat(check.out).contains(": connected").containsPattern("tls: +TLSv1\\.");
+        Run psql = cli(trusted(), "psql", cliUrl("https-ca"), "-At", "-c",
+                "select ssl from pg_stat_ssl where pid = pg_backend_pid()");
+        assertThat(psql.exit).as(psql.err).isZero();
+        assertThat(psql.out.strip()).isEqualTo("t");
+        try (var left = Files.list(home)) {
+            assertThat(left.map(path -> path.getFileName().toString())).noneMatch(n -> n.startsWith("lava-pg-ca-"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            https-not-pem | is not PEM X.509 certificates
+            https-huge    | is larger than 1048576 bytes
+            https-missing | got HTTP 404
+            """)
+    void badHttpsCaBundlesFailClearly(String connId, String says) {
+        Run run = cli(trusted(), "check", cliUrl(connId));
+        assertThat(run.exit).as(run.out).isNotZero();
+        assertThat(run.err).contains("conn_id '" + connId + "': ca bundle", says, "SQLState: 08001")
+                .doesNotContain(PASSWORD);
+    }
+
+    /** The HTTPS server's certificate is not in this JVM's trust store: the fetch fails, 08001. */
+    @org.junit.jupiter.api.Test
+    void httpsCaBundleFromAnUntrustedServerIsNotFetched() {
+        SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(url("https-ca"), Fixtures.awsProperties(aws)).close());
+        assertThat(e.getSQLState()).isEqualTo("08001");
+        assertThat(e.getMessage()).contains("conn_id 'https-ca': ca bundle", "JVM's trust store");
+        assertThat((Throwable) e).hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
     }
 
     private static String cliUrl(String connId) {

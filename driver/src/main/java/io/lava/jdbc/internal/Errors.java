@@ -24,6 +24,7 @@ final public class Errors {
         SECRET("secret"),
         CREDENTIALS("credentials"),
         TOKEN("token"),
+        CA_BUNDLE("ca bundle"),
         CONNECT("connect");
 
         public final String label;
