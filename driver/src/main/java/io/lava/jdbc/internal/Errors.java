@@ -13,7 +13,7 @@ final public class Errors {
     public static final String UNABLE_TO_CONNECT = "08001";
     /** Invalid authorization: disabled record, missing password, access denied, parameter outside the realm. */
     public static final String INVALID_AUTHORIZATION = "28000";
-    /** A lava feature the driver does not support (an {@code s3://} CA bundle). */
+    /** A lava feature the driver does not support (an {@code s3://} or {@code https://} CA bundle). */
     public static final String NOT_SUPPORTED = "0A000";
 
     /** The resolution steps, as named in error messages and logs. */
@@ -24,6 +24,7 @@ final public class Errors {
         SECRET("secret"),
         CREDENTIALS("credentials"),
         TOKEN("token"),
+        CA_BUNDLE("ca bundle"),
         CONNECT("connect");
 
         public final String label;

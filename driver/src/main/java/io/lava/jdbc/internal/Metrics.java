@@ -25,7 +25,7 @@ final public class Metrics implements LavaPgDriverMXBean {
 
     /** What a cache holds. */
     public enum Kind {
-        RECORD, PARAMETER, SECRET, TOKEN
+        RECORD, PARAMETER, SECRET, TOKEN, CA_BUNDLE
     }
 
     /** The AWS services whose API calls are counted. */

@@ -4,12 +4,14 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.cache.RefreshingCache;
 import io.lava.jdbc.internal.request.CallTimeouts;
+import io.lava.jdbc.internal.sources.CaBundleSource;
 import io.lava.jdbc.internal.sources.ConnectionRecord;
 import io.lava.jdbc.internal.sources.ParameterSource;
 import io.lava.jdbc.internal.sources.RecordSource;
 import io.lava.jdbc.internal.sources.SecretFields;
 import io.lava.jdbc.internal.sources.SecretSource;
 import io.lava.jdbc.internal.sources.TokenSource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +84,19 @@ final public class Caches {
         }
     }
 
+    /** An {@code https://} CA bundle, fetched to a private file. */
+    public record CaBundleKey(CaBundleSource source, String uri) implements RefreshingCache.Loadable<Path> {
+        @Override
+        public Path load(CallTimeouts timeouts) {
+            return source.fetch(uri, timeouts);
+        }
+
+        @Override
+        public String describe() {
+            return "CA bundle " + uri;
+        }
+    }
+
     /** A cached password or token; {@link #toString} never shows it. */
     public record Secret(String value) {
         @Override
@@ -100,6 +115,7 @@ final public class Caches {
     private final Map<Settings, RefreshingCache<ParameterKey, Secret>> parameters = new ConcurrentHashMap<>();
     private final Map<Settings, RefreshingCache<SecretKey, SecretFields>> secrets = new ConcurrentHashMap<>();
     private final Map<Settings, RefreshingCache<TokenKey, Secret>> tokens = new ConcurrentHashMap<>();
+    private final Map<Settings, RefreshingCache<CaBundleKey, Path>> caBundles = new ConcurrentHashMap<>();
 
     /**
      * @param ticker time source of every cache
@@ -132,6 +148,11 @@ final public class Caches {
         return cache(tokens, Metrics.Kind.TOKEN, ttl, Duration.ZERO);
     }
 
+    /** @return the CA bundle cache for these settings ({@code ttl} positive) */
+    public RefreshingCache<CaBundleKey, Path> caBundles(Duration ttl, Duration maxStale) {
+        return cache(caBundles, Metrics.Kind.CA_BUNDLE, ttl, maxStale);
+    }
+
     private <K extends RefreshingCache.Loadable<V>, V> RefreshingCache<K, V> cache(
             Map<Settings, RefreshingCache<K, V>> caches, Metrics.Kind kind, Duration ttl, Duration maxStale) {
         Settings settings = new Settings(ttl, maxStale);
@@ -146,5 +167,6 @@ final public class Caches {
         parameters.values().forEach(RefreshingCache::invalidateAll);
         secrets.values().forEach(RefreshingCache::invalidateAll);
         tokens.values().forEach(RefreshingCache::invalidateAll);
+        caBundles.values().forEach(RefreshingCache::invalidateAll);
     }
 }

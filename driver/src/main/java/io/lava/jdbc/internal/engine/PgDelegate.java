@@ -69,6 +69,13 @@ final public class PgDelegate {
      * Sets {@code sslmode} to the stricter of the record's ({@code ssl_mode}/{@code ssl}) and the user's; with an IAM
      * token, at least {@code require} (lava's docs make TLS mandatory for IAM; this driver enforces it whatever the
      * record or URL says). The record's {@code ssl_ca_file} becomes {@code sslrootcert} unless the user set one.
+     *
+     * <p>{@code verify-ca} / {@code verify-full} with no CA file (neither the record's {@code ssl_ca_file} nor the
+     * user's {@code sslrootcert}) and no user {@code sslfactory}: {@code sslfactory} becomes pgjdbc's
+     * {@link org.postgresql.ssl.DefaultJavaSSLFactory}, which verifies the server's chain against the JVM's trust store
+     * ({@code javax.net.ssl.trustStore}, else the JDK's {@code cacerts}), as lava 8.3 verifies against the system store
+     * ({@code lava/lib/ssl.py}). pgjdbc's {@code MakeSSL} checks the host name for {@code verify-full} whatever the
+     * factory, so {@code verify-full} still verifies the host name; {@code verify-ca} does not.
      */
     public static void applyTls(ConnectionOptions options, ResolvedConnection resolved, Properties props) {
         SslMode mode = SslMode.stricter(resolved.sslMode(), options.sslMode());
@@ -84,6 +91,10 @@ final public class PgDelegate {
         }
         if (resolved.sslCaFile() != null && props.getProperty("sslrootcert") == null) {
             props.setProperty("sslrootcert", resolved.sslCaFile());
+        }
+        if (mode != null && mode.compareTo(SslMode.VERIFY_CA) >= 0 && props.getProperty("sslrootcert") == null
+                && props.getProperty("sslfactory") == null) {
+            props.setProperty("sslfactory", org.postgresql.ssl.DefaultJavaSSLFactory.class.getName());
         }
     }
 
@@ -193,8 +204,9 @@ final public class PgDelegate {
                     new Object[] {resolved.realm(), resolved.connId(), url, resolved.user(),
                             resolved.passwordSource()});
         }
+        Properties sent = pgProperties(options, resolved, env);
         try {
-            Connection connection = pgjdbc.connect(url, pgProperties(options, resolved, env));
+            Connection connection = pgjdbc.connect(url, sent);
             if (connection == null) {
                 throw new SQLException("pgjdbc did not accept " + url, Errors.UNABLE_TO_CONNECT);
             }
@@ -208,11 +220,13 @@ final public class PgDelegate {
                 throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, Errors.incompleteJar(linkage));
             }
             String state = e.getSQLState() != null ? e.getSQLState() : Errors.UNABLE_TO_CONNECT;
+            String tls = TlsDiagnosis.hint(e, sent, resolved);
             String again = refreshed && credentialsRefused(e) ? "credentials were refreshed from their source and the "
                     + "server still refused them: " : "";
             throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, state, again + "PostgreSQL at "
                     + resolved.host() + ":" + resolved.port() + "/" + resolved.database() + " as user '"
-                    + resolved.user() + "' failed: " + e.getMessage() + ". " + hint(state, resolved), e);
+                    + resolved.user() + "' failed: " + e.getMessage() + ". "
+                    + (tls != null ? tls : hint(state, resolved)), e);
         }
     }
 

@@ -58,6 +58,7 @@ public record Resolution(ResolvedConnection connection, List<StepTiming> steps, 
                 case RECORD -> metrics.hit(Metrics.Kind.RECORD);
                 case PARAMETER -> metrics.hit(Metrics.Kind.PARAMETER);
                 case SECRET -> metrics.hit(Metrics.Kind.SECRET);
+                case CA_BUNDLE -> metrics.hit(Metrics.Kind.CA_BUNDLE);
                 default -> {
                     // credentials read no cache; a resolution with a token is never reused
                 }

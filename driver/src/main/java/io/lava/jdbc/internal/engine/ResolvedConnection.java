@@ -80,6 +80,12 @@ public record ResolvedConnection(String realm, String connId, LavaType type, Str
                 sslMode, sslCaFile);
     }
 
+    /** @return this connection with {@code sslCaFile} replaced (a fetched bundle's local file) */
+    public ResolvedConnection withSslCaFile(String localFile) {
+        return new ResolvedConnection(realm, connId, type, host, port, database, user, password, passwordSource,
+                sslMode, localFile);
+    }
+
     private static String first(String fromRecord, String fromSecret) {
         return fromRecord != null ? fromRecord : fromSecret;
     }

@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge,
- * then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
+ * then an {@code https://} {@code ssl_ca_file} fetched to a private file (unless the user set {@code sslrootcert}), then
+ * (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
  * through the engine's {@link Caches}, reading from its {@link Sources}.
  *
  * <p>Thread-safe: each {@link #resolve} works on its own state. Logs each step at FINE under {@code io.lava.jdbc};
@@ -134,6 +135,14 @@ final public class Resolver {
             String password = parameterValue;
             ResolvedConnection resolved = step(Step.CREDENTIALS,
                     () -> ResolvedConnection.of(realm, record, password, merged));
+            String caFile = resolved.sslCaFile();
+            if (caFile != null && caFile.regionMatches(true, 0, "https://", 0, 8)
+                    && options.pgProperties().get("sslrootcert") == null) {
+                ResolvedConnection withUri = resolved;
+                resolved = step(Step.CA_BUNDLE, () -> withUri.withSslCaFile(cached(Step.CA_BUNDLE,
+                        new Caches.CaBundleKey(sources.caBundles(), caFile), options.recordTtl(),
+                        ttl -> caches.caBundles(ttl, options.maxStale())).toString()));
+            }
             if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN) {
                 ResolvedConnection needsToken = resolved;
                 resolved = step(Step.TOKEN, () -> {

@@ -8,8 +8,14 @@ import io.lava.jdbc.internal.request.ConnectionOptions;
  * signer, over one {@link AwsClientRegistry}.
  *
  * @param aws the engine's AWS clients and credential providers
+ * @param caBundles the engine's fetcher of {@code https://} CA bundles, closed (its files deleted) with these sources
  */
-public record AwsSources(AwsClientRegistry aws) implements Sources {
+public record AwsSources(AwsClientRegistry aws, CaBundleSource caBundles) implements Sources {
+
+    /** @param aws the engine's AWS clients and credential providers; a new {@link CaBundleSource} */
+    public AwsSources(AwsClientRegistry aws) {
+        this(aws, new CaBundleSource());
+    }
 
     @Override
     public RecordSource records(ConnectionOptions options) {
@@ -35,6 +41,7 @@ public record AwsSources(AwsClientRegistry aws) implements Sources {
 
     @Override
     public void close() {
+        caBundles.close();
         aws.close();
     }
 }

@@ -67,9 +67,14 @@ public record ConnectionRecord(String connId, LavaType type, String host, Intege
         if (caFile == null) {
             caFile = text(attributes, "ca_cert");
         }
+        if (caFile != null && caFile.regionMatches(true, 0, "http://", 0, 7)) {
+            throw invalid("field 'ssl_ca_file' is an http:// URI (" + caFile + "): a CA bundle fetched without TLS "
+                    + "could be swapped in transit, so lava-pg never fetches one over http://. Use an https:// "
+                    + "URI, or copy the bundle to a local file and put its path in ssl_ca_file");
+        }
         if (caFile != null && caFile.regionMatches(true, 0, "s3://", 0, 5)) {
             throw new SourceException(Errors.NOT_SUPPORTED, "field 'ssl_ca_file' is an S3 URI (" + caFile
-                    + "), which lava-pg does not fetch. Copy the CA bundle to a local file and put its path in "
+                    + "), which lava-pg does not fetch (https:// URIs it does). Copy the CA bundle to a local file and put its path in "
                     + "ssl_ca_file, or pass sslrootcert=<path> in the URL");
         }
         return new ConnectionRecord(connId, type, text(attributes, "host"), port(attributes.get("port"), "port", true),

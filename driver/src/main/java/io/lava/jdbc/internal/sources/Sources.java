@@ -38,6 +38,15 @@ public interface Sources extends AutoCloseable {
      */
     TokenSource tokens(AwsSettings aws);
 
+    /**
+     * @return the engine's fetcher of {@code https://} CA bundles; its files are deleted by {@link #close()}
+     * @throws SourceException (0A000) when these sources cannot fetch CA bundles
+     */
+    default CaBundleSource caBundles() {
+        throw new SourceException(io.lava.jdbc.internal.Errors.NOT_SUPPORTED, "these sources do not fetch CA bundles; "
+                + "put a local path in ssl_ca_file");
+    }
+
     /** Releases what the sources hold (AWS clients, credential providers). Idempotent; never throws. */
     @Override
     void close();

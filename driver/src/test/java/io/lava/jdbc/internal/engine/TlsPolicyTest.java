@@ -63,6 +63,23 @@ class TlsPolicyTest {
                 .containsEntry("sslrootcert", "/mine.pem");
     }
 
+    @ParameterizedTest(name = "record {0}, CA {1}, user {2} → sslfactory {3}")
+    @CsvSource(nullValues = "-", textBlock = """
+            VERIFY_FULL, -,                -,                                  org.postgresql.ssl.DefaultJavaSSLFactory
+            VERIFY_CA,   -,                -,                                  org.postgresql.ssl.DefaultJavaSSLFactory
+            -,           -,                sslmode=verify-full,                org.postgresql.ssl.DefaultJavaSSLFactory
+            VERIFY_FULL, /etc/ssl/rds.pem, -,                                  -
+            VERIFY_FULL, -,                sslrootcert=/mine.pem,              -
+            VERIFY_FULL, -,                sslfactory=com.example.Mine,        com.example.Mine
+            REQUIRE,     -,                -,                                  -
+            -,           -,                -,                                  -
+            """)
+    void verifyWithoutACaFileTrustsTheJvmTrustStore(SslMode recordMode, String caFile, String query,
+                                                   String expected) {
+        assertThat(effective(recordMode, caFile, query, PasswordSource.SECRET).getProperty("sslfactory"))
+                .isEqualTo(expected);
+    }
+
     @Test
     void unknownUserSslModeIsRefused() {
         assertThatThrownBy(() -> effective(null, null, "sslmode=sometimes", PasswordSource.SECRET))
@@ -124,5 +141,20 @@ class TlsPolicyTest {
                 .hasMessageContaining("S3 URI")
                 .hasMessageContaining("sslrootcert")
                 .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("0A000"));
+    }
+
+    @Test
+    void httpsCaBundlesAreKeptForTheResolverToFetch() {
+        assertThat(ConnectionRecord.of("c", record("ca_cert", "https://example.com/rds.pem")).sslCaFile())
+                .isEqualTo("https://example.com/rds.pem");
+    }
+
+    @Test
+    void plainHttpCaBundlesAreRefused() {
+        assertThatThrownBy(() -> ConnectionRecord.of("c", record("ssl_ca_file", "HTTP://example.com/rds.pem")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("could be swapped")
+                .hasMessageContaining("https://")
+                .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("08001"));
     }
 }
