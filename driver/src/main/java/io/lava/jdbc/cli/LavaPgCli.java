@@ -1,6 +1,7 @@
 package io.lava.jdbc.cli;
 
 import io.lava.jdbc.internal.Version;
+import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -56,7 +57,14 @@ public final class LavaPgCli implements Runnable {
      * @param args the command line, e.g. {@code check jdbc:lava-pg:prod/warehouse}
      */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } finally {
+            // ends the SDK clients and the driver's threads and removes fetched CA bundles before the JVM exits
+            SharedEngine.close();
+        }
+        System.exit(code);
     }
 
     /**
