@@ -3,13 +3,14 @@ package io.lava.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.ChildJvm.Run;
+import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +21,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -202,15 +201,15 @@ class TlsMatrixIT {
     void verifyWithoutACaFileTrustsTheJvmTrustStore(String mode) {
         Run run = cli(List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit",
                 "-Djavax.net.ssl.trustStoreType=PKCS12"), "check", cliUrl(mode + "-no-ca"));
-        assertThat(run.exit).as(run.err).isZero();
-        assertThat(run.out).contains(": connected").containsPattern("tls: +TLSv1\\.");
-        assertThat(run.out + run.err).doesNotContain(PASSWORD);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains(": connected").containsPattern("tls: +TLSv1\\.");
+        assertThat(run.out() + run.err()).doesNotContain(PASSWORD);
         // libpq never reads the JVM's trust store: with no PGSSLROOTCERT it wants ~/.postgresql/root.crt
         Run psql = cli(List.of("-Djavax.net.ssl.trustStore=" + trustStore,
                 "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"),
                 "psql", cliUrl(mode + "-no-ca"), "-At", "-c", "select 1");
-        assertThat(psql.exit).as(psql.out + psql.err).isNotZero();
-        assertThat(psql.err).contains("root.crt").doesNotContain(PASSWORD);
+        assertThat(psql.exitCode()).as(psql.out() + psql.err()).isNotZero();
+        assertThat(psql.err()).contains("root.crt").doesNotContain(PASSWORD);
     }
 
     /**
@@ -224,13 +223,13 @@ class TlsMatrixIT {
         Run run = cli(List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit",
                 "-Djavax.net.ssl.trustStoreType=PKCS12"), "psql", cliUrl(row.connId()), "-At", "-c",
                 "select ssl from pg_stat_ssl where pid = pg_backend_pid()");
-        assertThat(run.out + run.err).doesNotContain(PASSWORD);
+        assertThat(run.out() + run.err()).doesNotContain(PASSWORD);
         boolean psqlConnects = row.connects && row != Row.BAD_SSL_MODE;
         if (psqlConnects) {
-            assertThat(run.exit).as(run.err).isZero();
-            assertThat(run.out.strip()).isEqualTo("t");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out().strip()).isEqualTo("t");
         } else {
-            assertThat(run.exit).as(run.out + run.err).isNotZero();
+            assertThat(run.exitCode()).as(run.out() + run.err()).isNotZero();
         }
     }
 
@@ -246,12 +245,12 @@ class TlsMatrixIT {
     @org.junit.jupiter.api.Test
     void httpsCaBundleIsFetchedForPgjdbcAndPsql() throws IOException {
         Run check = cli(trusted(), "check", cliUrl("https-ca"));
-        assertThat(check.exit).as(check.err).isZero();
-        assertThat(check.out).contains(": connected").containsPattern("tls: +TLSv1\\.");
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        assertThat(check.out()).contains(": connected").containsPattern("tls: +TLSv1\\.");
         Run psql = cli(trusted(), "psql", cliUrl("https-ca"), "-At", "-c",
                 "select ssl from pg_stat_ssl where pid = pg_backend_pid()");
-        assertThat(psql.exit).as(psql.err).isZero();
-        assertThat(psql.out.strip()).isEqualTo("t");
+        assertThat(psql.exitCode()).as(psql.err()).isZero();
+        assertThat(psql.out().strip()).isEqualTo("t");
         try (var left = Files.list(home)) {
             assertThat(left.map(path -> path.getFileName().toString())).noneMatch(n -> n.startsWith("lava-pg-ca-"));
         }
@@ -265,8 +264,8 @@ class TlsMatrixIT {
             """)
     void badHttpsCaBundlesFailClearly(String connId, String says) {
         Run run = cli(trusted(), "check", cliUrl(connId));
-        assertThat(run.exit).as(run.out).isNotZero();
-        assertThat(run.err).contains("conn_id '" + connId + "': ca bundle", says, "SQLState: 08001")
+        assertThat(run.exitCode()).as(run.out()).isNotZero();
+        assertThat(run.err()).contains("conn_id '" + connId + "': ca bundle", says, "SQLState: 08001")
                 .doesNotContain(PASSWORD);
     }
 
@@ -284,52 +283,12 @@ class TlsMatrixIT {
         return url(connId) + "?awsEndpointUrl=" + aws.endpoint() + "&awsRegion=us-east-1";
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
     private static Run cli(List<String> jvm, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-Djava.io.tmpdir=" + home));
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + home));
         command.addAll(jvm);
         command.addAll(List.of("-jar", ShadedJarIT.allJar().toString()));
         command.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", home.toString());
-        env.put("AWS_ACCESS_KEY_ID", "AKIDLAVATEST");
-        env.put("AWS_SECRET_ACCESS_KEY", "lava-test-secret-key");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-aws-credentials").toString());
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            process.getOutputStream().close();
-            CompletableFuture<String> out = read(process.getInputStream());
-            CompletableFuture<String> err = read(process.getErrorStream());
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in 2 minutes");
-            }
-            return new Run(process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static CompletableFuture<String> read(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return ChildJvm.run(command, ChildJvm.cleanEnvironment(home), Duration.ofMinutes(2));
     }
 }
