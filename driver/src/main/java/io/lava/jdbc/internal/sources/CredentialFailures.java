@@ -206,6 +206,10 @@ final class CredentialFailures {
                     + "). Check the network, the proxy and any AWS_ENDPOINT_URL_* setting", e);
         }
         Kind kind = profile == null ? null : profile.kind();
+        if (kind == Kind.PROCESS) {
+            return failure(Errors.UNABLE_TO_CONNECT, from + ": its credential_process failed or printed no valid "
+                    + "credentials. Run the command yourself to see why", e);
+        }
         boolean invalid = e instanceof IllegalArgumentException || e instanceof IllegalStateException;
         if (invalid && kind != null) {
             return failure(Errors.UNABLE_TO_CONNECT, from + ": the profile is incomplete in "
@@ -215,10 +219,6 @@ final class CredentialFailures {
         }
         if (kind == Kind.SSO || kind == Kind.SSO_LEGACY || kind == Kind.LOGIN) {
             return signIn(profile, from, e);
-        }
-        if (kind == Kind.PROCESS) {
-            return failure(Errors.UNABLE_TO_CONNECT, from + ": its credential_process failed or printed no valid "
-                    + "credentials. Run the command yourself to see why", e);
         }
         if (kind == Kind.NONE) {
             return failure(Errors.UNABLE_TO_CONNECT, from + ": the profile has none of aws_access_key_id, "

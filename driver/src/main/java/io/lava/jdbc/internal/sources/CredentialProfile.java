@@ -63,7 +63,9 @@ record CredentialProfile(String name, Kind kind, String detail) {
 
     /** @return whether a profile was named ({@code awsProfile}, {@code AWS_PROFILE} or {@code aws.profile}) */
     static boolean named(String explicit) {
-        return explicit != null || ProfileFileSystemSetting.AWS_PROFILE.getStringValue().isPresent();
+        ProfileFileSystemSetting setting = ProfileFileSystemSetting.AWS_PROFILE;
+        return explicit != null || System.getProperty(setting.property()) != null
+                || System.getenv(setting.environmentVariable()) != null;
     }
 
     /**
