@@ -196,7 +196,8 @@ class ErrorShapesIT {
                     type("SdkClientException")),
 
             // no AWS credentials: nothing is sent; 08001
-            row(RECORD, noCredentials(), 0, "08001", says("failed: no AWS credentials", "Configure"),
+            row(RECORD, noCredentials(), 0, "08001", says("failed: no AWS credentials: AWS profile 'nobody' does "
+                    + "not exist in ", "they have no profiles", "Set awsProfile (or AWS_PROFILE) to one of them"),
                     type("NoCredentialsException")),
 
             // access denied: not retried; 28000 with AWS's message
@@ -351,7 +352,7 @@ class ErrorShapesIT {
         return answer("malformed JSON", op -> json(op, 200, body));
     }
 
-    /** No request at all: the URL names a profile that has no credentials. */
+    /** No request at all: the URL names a profile that the (absent) AWS config files do not have. */
     private static Answer noCredentials() {
         return new Answer("awsProfile without credentials", 0, null, null, null, TIMEOUTS + "&awsProfile=nobody");
     }

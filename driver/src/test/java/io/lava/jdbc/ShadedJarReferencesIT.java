@@ -76,7 +76,13 @@ class ShadedJarReferencesIT {
                             + " calls DescribeEndpoints itself"),
             new SdkCall("sts", "*",
                     "the web-identity (IRSA) and assume-role credential providers call AssumeRoleWithWebIdentity"
-                            + " and AssumeRole; the sts artifact is kept whole"));
+                            + " and AssumeRole; the sts artifact is kept whole"),
+            new SdkCall("sso", "GetRoleCredentials",
+                    "the IAM Identity Center credentials provider (sso_session, sso_start_url profiles)"),
+            new SdkCall("ssooidc", "CreateToken",
+                    "the SSO OIDC token provider refreshes an sso_session's cached token"),
+            new SdkCall("signin", "CreateOAuth2Token",
+                    "the console sign-in credentials provider (login_session profiles) refreshes its credentials"));
 
     private static JarClasses jar;
 

@@ -406,6 +406,27 @@ public final class LocalAws implements AutoCloseable {
                 .size();
     }
 
+    /**
+     * The access key ids that signed the requests of one operation whose body contains a string.
+     *
+     * @param target the {@code X-Amz-Target} header value
+     * @param bodyContains a substring of the request body
+     * @return the access key id of each such request's SigV4 {@code Credential=}, in arrival order ({@code "(none)"}
+     *     for a request without one)
+     */
+    public List<String> signers(String target, String bodyContains) {
+        Pattern credential = Pattern.compile("Credential=([^/]+)/");
+        return wireMock.findAll(RequestPatternBuilder.allRequests()
+                        .withHeader("X-Amz-Target", equalTo(target))
+                        .withRequestBody(containing(bodyContains)))
+                .stream()
+                .map(r -> {
+                    java.util.regex.Matcher m = credential.matcher(String.valueOf(r.getHeader("Authorization")));
+                    return m.find() ? m.group(1) : "(none)";
+                })
+                .toList();
+    }
+
     /** Forgets all requests received so far and the recorded {@link #consistentReads}; stubs and data stay. */
     public void resetCalls() {
         wireMock.resetRequests();

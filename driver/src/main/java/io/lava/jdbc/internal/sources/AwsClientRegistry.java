@@ -113,7 +113,9 @@ final public class AwsClientRegistry implements AutoCloseable {
      * default chain (system properties, environment, web identity / IRSA, shared profile {@code AWS_PROFILE},
      * container and instance roles). With {@code awsProfile}: that profile only, as the AWS CLI's {@code --profile}
      * does, including profiles that assume a role ({@code role_arn} with {@code source_profile} or
-     * {@code credential_source}) and {@code credential_process}.
+     * {@code credential_source}), IAM Identity Center ({@code sso_session}, {@code sso_start_url}), console sign-in
+     * ({@code login_session}) and {@code credential_process}. A failure is a {@link NoCredentialsException} that says
+     * which source failed and what to do ({@link CredentialFailures}).
      *
      * <p>Resolution runs on the engine's credentials thread ({@link AwsThreads}); closing what this returns does
      * nothing (the registry closes the providers).
@@ -128,8 +130,8 @@ final public class AwsClientRegistry implements AutoCloseable {
 
     private AwsCredentialsProvider providers(String profile) {
         return credentials.computeIfAbsent(profile == null ? "" : profile,
-                p -> p.isEmpty() ? DefaultCredentialsProvider.builder().build()
-                        : ProfileCredentialsProvider.builder().profileName(p).build());
+                p -> CredentialFailures.classifying(profile, p.isEmpty() ? DefaultCredentialsProvider.builder().build()
+                        : ProfileCredentialsProvider.builder().profileName(p).build()));
     }
 
     private void checkOpen() {

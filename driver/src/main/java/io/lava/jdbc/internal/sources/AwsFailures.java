@@ -29,7 +29,8 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
  *   <li>{@link ApiCallTimeoutException}, {@link ApiCallAttemptTimeoutException}, a {@link SocketTimeoutException}:
  *       "timed out", 08001, naming {@code awsApiCallTimeout} or {@code awsApiCallAttemptTimeout};
  *   <li>the SDK's JSON parser failing on an answer ({@link JsonProcessingException}): "answer was malformed", 08001;
- *   <li>{@link NoCredentialsException} (from {@link AwsClientRegistry#credentials}): no AWS credentials, 08001;
+ *   <li>{@link NoCredentialsException} (from {@link AwsClientRegistry#credentials}): no AWS credentials, with the
+ *       SQLState and message {@link CredentialFailures} gave it (the source, the profile, what to do);
  *   <li>anything else (connection refused or reset, DNS, TLS): 08001, check the network.
  * </ul>
  * Messages never contain a value read from AWS; AWS's error messages name resources and policies, never secret values.
@@ -92,9 +93,9 @@ final public class AwsFailures {
                     + "JSON AWS sends)" + attempts(e, ", ") + ". Check the endpoint (awsEndpointUrl / "
                     + "AWS_ENDPOINT_URL) and any proxy between this machine and AWS; retry later", e);
         }
-        if (causedBy(e, NoCredentialsException.class)) {
-            return new SourceException(Errors.UNABLE_TO_CONNECT, call + " failed: no AWS credentials. Configure the "
-                    + "AWS SDK default credentials chain (environment, profile via awsProfile, instance/task role)", e);
+        NoCredentialsException none = find(e, NoCredentialsException.class);
+        if (none != null) {
+            return new SourceException(none.sqlState(), call + " failed: " + none.getMessage(), none);
         }
         return new SourceException(Errors.UNABLE_TO_CONNECT, call + " failed: " + e.getMessage()
                 + ". Check the network, the region and the endpoint (awsEndpointUrl / AWS_ENDPOINT_URL)", e);
@@ -102,8 +103,8 @@ final public class AwsFailures {
 
     private static SourceException ofService(AwsServiceException e, String call, String permission,
                                              LavaPgProperty ttl) {
+        String what = what(e);
         String code = e.awsErrorDetails().errorCode();
-        String what = code == null ? "HTTP " + e.statusCode() : code + " (HTTP " + e.statusCode() + ")";
         if (e.isThrottlingException()) {
             return new SourceException(Errors.UNABLE_TO_CONNECT, call + " was throttled: " + what + attempts(e, ", ")
                     + ". AWS limits the rate of these calls; raise " + ttl.getName() + " so that fewer connects "
@@ -126,9 +127,15 @@ final public class AwsFailures {
                 + ". Check the name in this message (from the URL or the record), the region and the endpoint", e);
     }
 
+    /** @return {@code "<error code> (HTTP <status>)"}, or {@code "HTTP <status>"} without an error code */
+    static String what(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return code == null ? "HTTP " + e.statusCode() : code + " (HTTP " + e.statusCode() + ")";
+    }
+
     /** @return {@code ": <AWS's message>"}, shortened, or nothing when AWS sent none */
-    private static String awsMessage(AwsServiceException e) {
-        String message = e.awsErrorDetails().errorMessage();
+    static String awsMessage(AwsServiceException e) {
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
         if (message == null || message.isBlank()) {
             return "";
         }
@@ -151,11 +158,15 @@ final public class AwsFailures {
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        return find(e, type) != null;
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 }

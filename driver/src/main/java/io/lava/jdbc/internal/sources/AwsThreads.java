@@ -59,8 +59,8 @@ final public class AwsThreads implements AutoCloseable {
 
     /**
      * @param provider an SDK credentials provider
-     * @return a provider that resolves through {@code provider} on the credentials thread, reporting any failure as a
-     *     {@link NoCredentialsException} with the SDK's exception as cause (so that callers tell it apart by type); its
+     * @return a provider that resolves through {@code provider} on the credentials thread and rethrows what it throws
+     *     (the registry's providers throw a classified {@link NoCredentialsException}, {@link CredentialFailures}); its
      *     {@code close()} does nothing (an SDK client closes the provider it is given; the registry closes the real
      *     one)
      */
@@ -72,11 +72,8 @@ final public class AwsThreads implements AutoCloseable {
         try {
             return credentials.submit(resolution::get).get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof NoCredentialsException none) {
-                throw none;
-            }
             if (e.getCause() instanceof RuntimeException r) {
-                throw new NoCredentialsException(r);
+                throw r;
             }
             if (e.getCause() instanceof Error error) {
                 throw error;

@@ -97,8 +97,11 @@ class AwsFailuresTest {
 
     @Test
     void noCredentialsIsRecognisedByTypeNotByTheWordCredentials() {
-        SdkClientException none = new NoCredentialsException(SdkClientException.create("Unable to load"));
-        assertThat(classify(none).getMessage()).contains(CALL + " failed: no AWS credentials");
+        SdkClientException none = new NoCredentialsException("28000", "no AWS credentials from profile 'p': sign in",
+                SdkClientException.create("Unable to load"));
+        SourceException failure = classify(none);
+        assertThat(failure.getMessage()).isEqualTo(CALL + " failed: no AWS credentials from profile 'p': sign in");
+        assertThat(failure.sqlState()).isEqualTo("28000");
         SdkClientException dns = SdkClientException.create("Unable to execute HTTP request: credentials.example: "
                 + "Name or service not known", new SocketException("credentials"));
         assertThat(classify(dns).getMessage()).doesNotContain("no AWS credentials").contains("Check the network");
