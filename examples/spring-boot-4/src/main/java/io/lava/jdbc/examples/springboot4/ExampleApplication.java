@@ -7,7 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A Spring Boot application whose only database setting is a lava connection.
+ * A Spring Boot 4 application whose only database setting is a lava connection: the application of
+ * {@code examples/spring-boot} (Spring Boot 3), unchanged, on Spring Boot 4.
  *
  * <p>By default ({@code application.properties}) Spring Boot's own HikariCP pool uses
  * {@code spring.datasource.url=jdbc:lava-pg:${LAVA_REALM:demo}/${LAVA_CONNID_WAREHOUSE:warehouse}}. With the profile
