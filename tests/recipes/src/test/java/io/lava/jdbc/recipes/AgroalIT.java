@@ -6,6 +6,7 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.AgroalConnectionFactoryConfiguration;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
 import io.agroal.api.configuration.supplier.AgroalPropertiesReader;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -48,6 +49,8 @@ class AgroalIT {
         assertThat(factory.credentials()).isEmpty();
         assertThat(config.connectionPoolConfiguration().maxSize()).isEqualTo(20);
         assertThat(config.connectionPoolConfiguration().validateOnBorrow()).isTrue();
+        assertThat(config.connectionPoolConfiguration().exceptionSorter())
+                .isInstanceOf(PostgreSQLExceptionSorter.class);
         try (AgroalDataSource pool = AgroalDataSource.from(config)) {
             String pid;
             try (Connection c = pool.getConnection()) {

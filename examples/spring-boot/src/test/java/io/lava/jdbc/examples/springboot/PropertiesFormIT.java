@@ -80,8 +80,8 @@ class PropertiesFormIT {
             assertThat(section).as("README ### Spring Boot").contains(key);
             assertThat(properties).as("application.properties").contains(key);
         }
-        String configuration = Files.readString(Path.of(
-                "src/main/java/" + getClass().getPackageName().replace('.', '/') + "/LavaDataSourceConfiguration.java"));
+        String configuration = Files.readString(Path.of("src/main/java",
+                getClass().getPackageName().replace('.', '/'), "LavaDataSourceConfiguration.java"));
         for (String line : List.of("@ConfigurationProperties(\"lava.datasource\")",
                 "@ConfigurationProperties(\"spring.datasource.hikari\")", "pool.setDataSource(lavaDataSource);")) {
             assertThat(section).as("README ### Spring Boot").contains(line);
