@@ -8,6 +8,9 @@ import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,5 +65,27 @@ class PropertiesFormIT {
         assertThat(jdbc.queryForObject("select current_database()", String.class)).isEqualTo(LavaHarness.DATABASE);
         assertThat(jdbc.queryForObject("select current_setting('application_name')", String.class))
                 .isEqualTo("spring-boot-example");
+    }
+
+    /** The README's Spring Boot section shows the keys and the configuration class this example uses. */
+    @Test
+    void theReadmesSpringBootRecipeIsThisExample() throws Exception {
+        String readme = Files.readString(Path.of("..", "..", "README.md"));
+        String section = readme.substring(readme.indexOf("### Spring Boot\n"));
+        section = section.substring(0, section.indexOf("\n### ", 1));
+        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+        for (String key : List.of("spring.datasource.url=jdbc:lava-pg:${LAVA_REALM:",
+                "spring.datasource.driver-class-name=io.lava.jdbc.LavaPgDriver",
+                "spring.datasource.hikari.maximum-pool-size=", "spring.datasource.hikari.data-source-properties[")) {
+            assertThat(section).as("README ### Spring Boot").contains(key);
+            assertThat(properties).as("application.properties").contains(key);
+        }
+        String configuration = Files.readString(Path.of("src/main/java",
+                getClass().getPackageName().replace('.', '/'), "LavaDataSourceConfiguration.java"));
+        for (String line : List.of("@ConfigurationProperties(\"lava.datasource\")",
+                "@ConfigurationProperties(\"spring.datasource.hikari\")", "pool.setDataSource(lavaDataSource);")) {
+            assertThat(section).as("README ### Spring Boot").contains(line);
+            assertThat(configuration).as("LavaDataSourceConfiguration").contains(line);
+        }
     }
 }

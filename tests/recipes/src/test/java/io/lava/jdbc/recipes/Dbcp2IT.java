@@ -1,0 +1,93 @@
+package io.lava.jdbc.recipes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lava.jdbc.LavaPgDataSource;
+import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.LocalAws;
+import io.lava.jdbc.testing.LocalPostgres;
+import io.lava.jdbc.testing.PostgresExtension;
+import io.lava.jdbc.testing.SecretLeakGuard;
+import java.sql.Connection;
+import java.util.Properties;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.apache.commons.dbcp2.BasicDataSourceFactory;
+import org.apache.commons.dbcp2.DataSourceConnectionFactory;
+import org.apache.commons.dbcp2.PoolableConnection;
+import org.apache.commons.dbcp2.PoolableConnectionFactory;
+import org.apache.commons.dbcp2.PoolingDataSource;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+
+/**
+ * README "Apache DBCP2": the properties of the snippet through DBCP2's own {@link BasicDataSourceFactory}
+ * ({@code driverClassName}, {@code url}, {@code connectionProperties}), with its validation on borrow
+ * ({@code Connection.isValid}, no {@code validationQuery}); and a {@link LavaPgDataSource} as the connection factory of
+ * a {@link PoolingDataSource}.
+ */
+@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
+class Dbcp2IT {
+    private static final String REALM = "dbcp";
+
+    private static LocalPostgres pg;
+    private static LocalAws aws;
+    private static String password;
+
+    @BeforeAll
+    static void setUp(LocalPostgres postgres, LocalAws localAws) throws Exception {
+        pg = postgres;
+        aws = localAws;
+        password = Recipe.warehouse(pg, aws, REALM);
+    }
+
+    @Test
+    void basicDataSourceFromTheReadmesPropertiesValidatesWithIsValid() throws Exception {
+        Properties properties = Recipe.readme("### Apache DBCP2").get(0).atHarness(REALM, aws).properties();
+        assertThat(properties.getProperty("driverClassName")).isEqualTo("io.lava.jdbc.LavaPgDriver");
+        try (BasicDataSource pool = BasicDataSourceFactory.createDataSource(properties)) {
+            assertThat(pool.getMaxTotal()).isEqualTo(20);
+            assertThat(pool.getValidationQuery()).as("DBCP2 validates with Connection.isValid").isNull();
+            assertThat(pool.getTestOnBorrow()).isTrue();
+            assertThat(pool.getUsername()).isNull();
+            assertThat(pool.getPassword()).isNull();
+            String pid;
+            try (Connection c = pool.getConnection()) {
+                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(REALM));
+                assertThat(Recipe.query(c, "select current_setting('application_name')")).isEqualTo("reports");
+                assertThat(c.unwrap(PGConnection.class)).isNotNull();
+                pid = Recipe.query(c, "select pg_backend_pid()");
+            }
+            Recipe.terminateSessions(pg, Recipe.user(REALM));
+            try (Connection c = pool.getConnection()) {
+                assertThat(Recipe.query(c, "select pg_backend_pid()")).as("a new session").isNotEqualTo(pid);
+                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(REALM));
+            }
+            assertThat(pool.getNumActive() + pool.getNumIdle()).isEqualTo(1);
+        }
+        assertThat(properties.toString()).doesNotContain(password);
+    }
+
+    @Test
+    void lavaDataSourceAsTheConnectionFactoryOfAPoolingDataSource() throws Exception {
+        LavaPgDataSource lava = new LavaPgDataSource();
+        lava.setRealm(REALM);
+        lava.setConnId("warehouse");
+        lava.setAwsRegion("us-east-1");
+        lava.setAwsEndpointUrl(aws.endpoint());
+        lava.setApplicationName("reports-ds");
+        PoolableConnectionFactory factory = new PoolableConnectionFactory(new DataSourceConnectionFactory(lava), null);
+        try (GenericObjectPool<PoolableConnection> objects = new GenericObjectPool<>(factory)) {
+            factory.setPool(objects);
+            objects.setTestOnBorrow(true);
+            try (PoolingDataSource<PoolableConnection> pool = new PoolingDataSource<>(objects);
+                 Connection c = pool.getConnection()) {
+                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(REALM));
+                assertThat(Recipe.query(c, "select current_setting('application_name')")).isEqualTo("reports-ds");
+            }
+        }
+        assertThat(lava.toString()).doesNotContain(password);
+    }
+}
