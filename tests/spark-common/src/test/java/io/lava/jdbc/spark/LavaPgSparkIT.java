@@ -96,6 +96,7 @@ class LavaPgSparkIT {
                 .config("spark.plugins", LavaPgSparkPlugin.class.getName())
                 .config("spark.executor.memory", "512m")
                 .config("spark.executor.cores", "1")
+                .config("spark.task.maxFailures", "1")
                 .config("spark.executorEnv.AWS_ACCESS_KEY_ID", "AKIDLAVATEST")
                 .config("spark.executorEnv.AWS_SECRET_ACCESS_KEY", "lava-test-secret-key")
                 .config("spark.executorEnv.AWS_EC2_METADATA_DISABLED", "true")
@@ -235,7 +236,10 @@ class LavaPgSparkIT {
             assertThat(row.getString(1)).isEqualTo("etl");
         });
 
+        // fetchsize=0: no cursor, autocommit stays on (unset, Spark 3.5 reads with 0 and Spark 4's PostgresDialect
+        // with its default fetch size)
         Properties plain = jdbc();
+        plain.setProperty("fetchsize", "0");
         plain.setProperty("sessionInitStatement", "SET LOCAL lava.probe = 'in-transaction'");
         assertThat(spark.read().jdbc(url, PROBE_QUERY, plain).collectAsList())
                 .hasSize(5).noneMatch(row -> "in-transaction".equals(row.getString(0)));
