@@ -54,6 +54,13 @@ class ShadedJarReferencesIT {
             Allowance.absent("org/flywaydb/**",
                     "Flyway: the driver's Flyway plugin (io.lava.jdbc.flyway) is loaded only by Flyway's own"
                             + " ServiceLoader, so Flyway is there whenever it is (a provided dependency)"),
+            Allowance.absent("org/apache/spark/**",
+                    "Spark: the driver's Spark dialect and plugin (io.lava.jdbc.spark) are loaded only by Spark"
+                            + " (spark.plugins names the plugin, which registers the dialect), so Spark is there"
+                            + " whenever they are (a provided dependency)"),
+            Allowance.absent("scala/**",
+                    "the Scala library, named by the same Spark classes (scala.Option, scala.collection.immutable.Map,"
+                            + " scala.Function1): Spark brings it, in Scala 2.12 or 2.13"),
             Allowance.absent(SDK + "crt/**",
                     "the AWS CRT (aws-crt, native code), not bundled: the SDK checks that it is on the class path"
                             + " before it uses it for SigV4a signing and the CRC32C, CRC64NVME and XXHash checksums;"

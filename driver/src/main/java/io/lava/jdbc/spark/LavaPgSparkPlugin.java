@@ -1,4 +1,4 @@
-package io.lava.jdbc.examples.spark;
+package io.lava.jdbc.spark;
 
 import java.util.Map;
 import org.apache.spark.SparkContext;
@@ -9,13 +9,15 @@ import org.apache.spark.api.plugin.SparkPlugin;
 
 /**
  * Spark plugin that registers {@link LavaPgDialect} in the driver and in every executor, with no code in the
- * application: {@code --conf spark.plugins=io.lava.jdbc.examples.spark.LavaPgSparkPlugin}.
+ * application: {@code --conf spark.plugins=io.lava.jdbc.spark.LavaPgSparkPlugin}, with the driver's {@code -all} jar on the
+ * class path ({@code --jars lava-pg-jdbc-<version>-all.jar}).
  *
  * <p>{@link LavaPgDialect#register()} in the application's {@code main} registers the dialect in the driver JVM only.
  * That suffices in {@code local[*]} mode, but on a cluster each executor looks the dialect up by URL when it fetches
  * rows, and would otherwise use Spark's generic dialect there (for example, PostgreSQL's {@code beforeFetch}, which
  * makes {@code fetchsize} take effect, would not run). Spark creates this plugin in the driver and in each executor
- * as they start, before any task runs.
+ * as they start, before any task runs ({@code org.apache.spark.internal.plugin.PluginContainer}; Spark 3.0 and
+ * later, the same API in 3.5 and 4.x). Stateless; the registration is idempotent.
  */
 public final class LavaPgSparkPlugin implements SparkPlugin {
 

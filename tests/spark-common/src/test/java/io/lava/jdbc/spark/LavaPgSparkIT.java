@@ -1,4 +1,4 @@
-package io.lava.jdbc.examples.spark;
+package io.lava.jdbc.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,10 @@ import io.lava.jdbc.testing.SecretLeakGuard;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -32,9 +38,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Spark {@code local[2]} reading and writing PostgreSQL through {@code jdbc:lava-pg:}: the harness's local DynamoDB
- * holds the record, the WireMock SSM stub the password, and the throwaway PostgreSQL the tables. One SparkSession for the class,
- * started with {@code spark.plugins=LavaPgSparkPlugin}.
+ * Spark reading and writing PostgreSQL through {@code jdbc:lava-pg:} with the driver's {@code -all} jar and
+ * {@code spark.plugins=io.lava.jdbc.spark.LavaPgSparkPlugin}, and nothing else: the harness's local DynamoDB holds the
+ * record, the WireMock SSM stub the password, and the throwaway PostgreSQL the tables. Spark runs in
+ * {@code local-cluster[2,1,1024]} mode: a master and two workers in this JVM, and each task in one of two executor
+ * JVMs the workers start, as on a cluster. One SparkSession for the class.
+ *
+ * <p>Local-cluster mode as Spark's own tests run it: {@code spark.testing} gives the executors this JVM's class path
+ * ({@code StandaloneSchedulerBackend}), {@code spark.test.home} is the workers' (empty) Spark home, and the
+ * environment's {@code SPARK_TESTING} and {@code SPARK_SCALA_VERSION} let the worker build the executor command
+ * without a Spark distribution ({@code AbstractCommandBuilder.buildClassPath}); see the failsafe settings in
+ * tests/spark-common/pom.xml. Executors inherit this JVM's environment; the AWS settings they need are passed as
+ * {@code spark.executorEnv.*} as well, as a cluster would need them.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class LavaPgSparkIT {
@@ -43,7 +58,11 @@ class LavaPgSparkIT {
     private static final String COLUMNS = "id integer primary key, u uuid, j jsonb, a int[], b boolean, bin bytea";
     private static final String JSON = "{\"n\": 1.5, \"name\": \"Zoë\", \"tags\": [\"x\", \"y\"]}";
 
+    private static final String PROBE_QUERY = "(select current_setting('lava.probe', true) as probe,"
+            + " current_user as who from generate_series(1, 5)) t";
+
     private static String url;
+    private static String previousTesting;
     private static JdbcDialect beforeSession;
     private static JdbcDialect afterSession;
     private static SparkSession spark;
@@ -69,22 +88,46 @@ class LavaPgSparkIT {
                         + "  decode(repeat('ab', 1000), 'hex'))");
 
         beforeSession = JdbcDialects.get(url);
+        Files.createDirectories(Path.of(System.getProperty("spark.test.home")));
+        previousTesting = System.setProperty("spark.testing", "true");
         spark = SparkSession.builder()
-                .master("local[2]")
-                .appName("lava-pg-jdbc spark example")
+                .master("local-cluster[2,1,1024]")
+                .appName("lava-pg-jdbc spark test")
                 .config("spark.plugins", LavaPgSparkPlugin.class.getName())
+                .config("spark.executor.memory", "512m")
+                .config("spark.executor.cores", "1")
+                .config("spark.task.maxFailures", "1")
+                .config("spark.executorEnv.AWS_ACCESS_KEY_ID", "AKIDLAVATEST")
+                .config("spark.executorEnv.AWS_SECRET_ACCESS_KEY", "lava-test-secret-key")
+                .config("spark.executorEnv.AWS_EC2_METADATA_DISABLED", "true")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .getOrCreate();
         afterSession = JdbcDialects.get(url);
+        awaitExecutors(2, Duration.ofSeconds(90));
+    }
+
+    /** Waits until {@code count} executors have registered (they are JVMs of their own and take seconds to start). */
+    private static void awaitExecutors(int count, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        // the driver is listed too
+        while (spark.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
+            assertThat(Instant.now()).as("%d executors registered within %s", count, timeout).isBefore(deadline);
+            Thread.sleep(200);
+        }
     }
 
     @AfterAll
     static void tearDown() {
         if (spark != null) {
             spark.stop();
+        }
+        if (previousTesting == null) {
+            System.clearProperty("spark.testing");
+        } else {
+            System.setProperty("spark.testing", previousTesting);
         }
     }
 
@@ -143,17 +186,63 @@ class LavaPgSparkIT {
 
     @Test
     void withoutTheDialectSparkDoesNotTreatLavaPgAsPostgres() {
-        assertThat(beforeSession.getClass().getName()).isEqualTo("org.apache.spark.sql.jdbc.NoopDialect$");
+        assertThat(beforeSession.getClass().getName()).startsWith("org.apache.spark.sql.jdbc.NoopDialect");
         assertThat(afterSession).isSameAs(LavaPgDialect.instance());
 
         JdbcDialects.unregisterDialect(LavaPgDialect.instance());
         try {
-            assertThat(JdbcDialects.get(url).getClass().getName()).isEqualTo("org.apache.spark.sql.jdbc.NoopDialect$");
+            assertThat(JdbcDialects.get(url).getClass().getName()).startsWith("org.apache.spark.sql.jdbc.NoopDialect");
             assertThatThrownBy(() -> spark.read().jdbc(url, "src", jdbc()).schema())
-                    .hasMessageContaining("Unrecognized SQL type - name: uuid, id: OTHER");
+                    .hasMessageContaining("Unrecognized SQL type - name: uuid");
         } finally {
             LavaPgDialect.register();
         }
+    }
+
+    /** One line per partition: the executor's pid and the dialect Spark finds for the URL there. */
+    private static List<String> dialectsInExecutors() {
+        String lavaUrl = url;
+        MapPartitionsFunction<Long, String> probe = rows -> List.of(ProcessHandle.current().pid() + " "
+                + JdbcDialects.get(lavaUrl).getClass().getName()).iterator();
+        return spark.range(0, 8, 1, 8).mapPartitions(probe, Encoders.STRING()).collectAsList();
+    }
+
+    @Test
+    void thePluginRegistersTheDialectInEveryExecutorJvm() {
+        long driverPid = ProcessHandle.current().pid();
+        List<String> probes = dialectsInExecutors();
+        assertThat(probes).hasSize(8).allSatisfy(line -> {
+            String[] pidAndDialect = line.split(" ");
+            assertThat(Long.parseLong(pidAndDialect[0])).as("executor pid").isNotEqualTo(driverPid);
+            assertThat(pidAndDialect[1]).isEqualTo(LavaPgDialect.class.getName());
+        });
+        assertThat(probes.stream().map(line -> line.split(" ")[0]).distinct()).as("executor JVMs").isNotEmpty();
+    }
+
+    /**
+     * {@code fetchsize} streams: PostgresDialect's {@code beforeFetch}, run by the executor that reads, turns autocommit
+     * off, so pgjdbc sends {@code BEGIN} first and the {@code SET LOCAL} of {@code sessionInitStatement} holds for the
+     * query (outside a transaction block PostgreSQL ignores {@code SET LOCAL} with a warning). Without a fetch size
+     * autocommit stays on. The query also shows the role the record names.
+     */
+    @Test
+    void fetchsizeReadsInATransactionOnTheExecutorAsTheRecordsUser() {
+        Properties streaming = jdbc();
+        streaming.setProperty("fetchsize", "2");
+        streaming.setProperty("sessionInitStatement", "SET LOCAL lava.probe = 'in-transaction'");
+        List<Row> rows = spark.read().jdbc(url, PROBE_QUERY, streaming).collectAsList();
+        assertThat(rows).hasSize(5).allSatisfy(row -> {
+            assertThat(row.getString(0)).isEqualTo("in-transaction");
+            assertThat(row.getString(1)).isEqualTo("etl");
+        });
+
+        // fetchsize=0: no cursor, autocommit stays on (unset, Spark 3.5 reads with 0 and Spark 4's PostgresDialect
+        // with its default fetch size)
+        Properties plain = jdbc();
+        plain.setProperty("fetchsize", "0");
+        plain.setProperty("sessionInitStatement", "SET LOCAL lava.probe = 'in-transaction'");
+        assertThat(spark.read().jdbc(url, PROBE_QUERY, plain).collectAsList())
+                .hasSize(5).noneMatch(row -> "in-transaction".equals(row.getString(0)));
     }
 
     @Test
