@@ -155,7 +155,9 @@ public final class AwsFaults implements ResponseTransformerV2 {
             case THROTTLED -> error(response, 400, "ThrottlingException", "Rate exceeded");
             case RESET -> Response.Builder.like(response).but().fault(Fault.CONNECTION_RESET_BY_PEER).build();
             case DELAY -> Response.Builder.like(response).but().incrementInitialDelay(current.delayMillis()).build();
+            // no x-amz-crc32 header: the SDK's JSON parser, not DynamoDB's checksum, finds the body malformed
             case MALFORMED -> Response.Builder.like(response).but().status(200)
+                    .headers(new HttpHeaders(new HttpHeader("Content-Type", JSON_1_1)))
                     .body("{\"Item\": {\"conn_id\": ".getBytes(StandardCharsets.UTF_8)).build();
         };
     }
