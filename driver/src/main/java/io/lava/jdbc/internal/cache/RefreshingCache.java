@@ -47,8 +47,9 @@ import java.util.logging.Logger;
  *   refresh that went through {@code load} because the entry was removed meanwhile, its deadline passing) as a failed
  *   refresh of the value it holds. The one exception is a {@link LinkageError} (an incomplete jar), which no retry
  *   can cure: it reaches the caller.</li>
- *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts}; a background
- *   refresh with those of the load that produced the entry.</li>
+ *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts} (capped by its
+ *   connect's deadline); a background refresh with the limits the load that produced the entry gave for it (the
+ *   connect's per-call limits, uncapped).</li>
  * </ul>
  * Time comes from the injected {@link Ticker}, so tests advance it instead of waiting. Thread-safe.
  *
@@ -165,6 +166,21 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
      * @throws SourceException the source's failure when nothing usable is cached
      */
     public Lookup<V> get(K key, CallTimeouts timeouts) {
+        return get(key, timeouts, timeouts);
+    }
+
+    /**
+     * As {@link #get(Loadable, CallTimeouts)}, with the limits a value this call loads is refreshed with later, in the
+     * background: a connect near its deadline loads with what it has left, and the entry is refreshed with the
+     * connect's full per-call limits.
+     *
+     * @param key the key
+     * @param timeouts time limits of the load and of any wait, when the caller has to wait
+     * @param background time limits of the background refreshes of an entry this call loads
+     * @return as {@link #get(Loadable, CallTimeouts)}
+     * @throws SourceException as {@link #get(Loadable, CallTimeouts)}
+     */
+    public Lookup<V> get(K key, CallTimeouts timeouts, CallTimeouts background) {
         Entry<V> entry = cache.getIfPresent(key);
         if (entry == null) {
             CompletableFuture<Entry<V>> mine = new CompletableFuture<>();
@@ -172,7 +188,7 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
             if (running != null) {
                 entry = await(key, running, timeouts);
             } else {
-                entry = loadFirst(key, mine, timeouts);
+                entry = loadFirst(key, mine, timeouts, background);
                 if (entry != null) {
                     metrics.miss(kind);
                     return new Lookup<>(entry, false, false);
@@ -180,7 +196,7 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
                 entry = cache.getIfPresent(key);
             }
             if (entry == null) {
-                return get(key, timeouts);
+                return get(key, timeouts, background);
             }
         }
         long age = ticker.read() - entry.loadedAtNanos();
@@ -238,14 +254,15 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
      *
      * @return the loaded entry, or {@code null} when another caller's load had already put one in the cache
      */
-    private Entry<V> loadFirst(K key, CompletableFuture<Entry<V>> mine, CallTimeouts timeouts) {
+    private Entry<V> loadFirst(K key, CompletableFuture<Entry<V>> mine, CallTimeouts timeouts,
+                               CallTimeouts background) {
         try {
             Entry<V> present = cache.getIfPresent(key);
             if (present != null) {
                 mine.complete(present);
                 return null;
             }
-            Entry<V> fresh = fetch(key, timeouts);
+            Entry<V> fresh = fetch(key, timeouts, background);
             cache.put(key, fresh);
             mine.complete(fresh);
             return fresh;
@@ -286,9 +303,13 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
     }
 
     private Entry<V> fetch(K key, CallTimeouts timeouts) {
+        return fetch(key, timeouts, timeouts);
+    }
+
+    private Entry<V> fetch(K key, CallTimeouts timeouts, CallTimeouts background) {
         V value = load(key, timeouts);
         metrics.loaded(kind);
-        return new Entry<>(value, ticker.read(), null, timeouts);
+        return new Entry<>(value, ticker.read(), null, background);
     }
 
     /**

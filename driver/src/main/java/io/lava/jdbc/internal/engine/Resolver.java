@@ -193,7 +193,7 @@ final public class Resolver {
                 reusable = false;
             } else {
                 RefreshingCache<K, V> cache = kind.apply(ttl);
-                RefreshingCache.Lookup<V> lookup = cache.get(key, timeouts);
+                RefreshingCache.Lookup<V> lookup = cache.get(key, timeouts, options.timeouts());
                 invalidations.add(() -> cache.invalidate(key, lookup.entry()));
                 value = lookup.value();
                 fromCache = lookup.fromCache();
