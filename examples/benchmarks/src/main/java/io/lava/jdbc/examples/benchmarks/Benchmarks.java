@@ -69,13 +69,13 @@ public final class Benchmarks {
             }
 
             if (settings.runs("4")) {
-            progress("row 4: storm, " + settings.stormThreads() + " threads x " + settings.stormConnects()
-                    + " connects on a fresh conn_id");
-            try {
-                report.storm(Storm.run(fixture, settings.stormThreads(), settings.stormConnects()));
-            } catch (Exception e) {
-                report.stormFailed(BenchEnv.reason(e));
-            }
+                progress("row 4: storm, " + settings.stormThreads() + " threads x " + settings.stormConnects()
+                        + " connects on a fresh conn_id");
+                try {
+                    report.storm(Storm.run(fixture, settings.stormThreads(), settings.stormConnects()));
+                } catch (Exception e) {
+                    report.stormFailed(BenchEnv.reason(e));
+                }
             }
 
             Sizes sizes;
