@@ -96,14 +96,19 @@ public enum LavaPgProperty {
             "seconds past its TTL a cached record, parameter or secret is still served while AWS fails; "
                     + "0 never serves a stale value"),
 
-    /** Time allowed for one AWS API call, the SDK's retries included; capped by pgjdbc's {@code loginTimeout}. */
-    AWS_API_CALL_TIMEOUT("awsApiCallTimeout", Type.SECONDS, "10", 1, 3600,
-            "seconds one AWS API call may take, retries included; a shorter loginTimeout caps it"),
+    /**
+     * Time allowed for one AWS API call, the SDK's retries included; capped by what is left of pgjdbc's
+     * {@code loginTimeout}. A throttled call is retried until it passes; 60 s lets a fleet that starts at once share a
+     * service's rate (README, "Caching, staleness and rotation").
+     */
+    AWS_API_CALL_TIMEOUT("awsApiCallTimeout", Type.SECONDS, "60", 1, 3600,
+            "seconds one AWS API call may take, retries included: throttled calls are retried until it passes; "
+                    + "what is left of loginTimeout caps it"),
 
     /** Time allowed for one attempt of an AWS API call (and its TCP connect); at most {@code awsApiCallTimeout}. */
     AWS_API_CALL_ATTEMPT_TIMEOUT("awsApiCallAttemptTimeout", Type.SECONDS, "3", 1, 3600,
-            "seconds one attempt of an AWS API call may take, at most awsApiCallTimeout; retried with back-off "
-                    + "(SDK standard retry mode)"),
+            "seconds one attempt of an AWS API call may take, at most awsApiCallTimeout; a timed-out attempt is "
+                    + "retried with back-off, 3 attempts in all"),
 
     /** Host an RDS IAM token is signed for when it differs from the record's (SSH tunnel, custom DNS). */
     IAM_HOST("iamHost", null,

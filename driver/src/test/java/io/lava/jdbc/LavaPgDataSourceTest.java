@@ -131,7 +131,7 @@ class LavaPgDataSourceTest {
         assertThat(ds.getSecretTtl()).isEqualTo(300);
         assertThat(ds.getIamTokenTtl()).isEqualTo(840);
         assertThat(ds.getMaxStale()).isEqualTo(3600);
-        assertThat(ds.getAwsApiCallTimeout()).isEqualTo(10);
+        assertThat(ds.getAwsApiCallTimeout()).isEqualTo(60);
         assertThat(ds.getAwsApiCallAttemptTimeout()).isEqualTo(3);
         assertThat(ds.getIamPort()).isZero();
         assertThat(ds.getLoginTimeout()).isZero();

@@ -71,7 +71,7 @@ class LavaPgPropertyTest {
         "maxStale=2147483648 | property maxStale='2147483648' is not a whole number of seconds >= 0. Fix the "
                 + "property or leave it out (default 3600)",
         "awsApiCallTimeout=0 | property awsApiCallTimeout='0' is not a whole number of seconds from 1 to 3600. Fix "
-                + "the property or leave it out (default 10)",
+                + "the property or leave it out (default 60)",
         "iamTokenTtl=871   | property iamTokenTtl='871' is not a whole number of seconds from 1 to 870. Fix the "
                 + "property or leave it out (default 840)",
         "iamPort=x         | property iamPort='x' is not a port number from 1 to 65535. Fix the property"})

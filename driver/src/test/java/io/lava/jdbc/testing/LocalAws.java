@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,9 +65,12 @@ public final class LocalAws implements AutoCloseable {
     private final Map<String, UUID> stubs = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalAws(DynamoDbStandIn dynamoDb, WireMockServer wireMock) {
+    private final AwsFaults faults;
+
+    private LocalAws(DynamoDbStandIn dynamoDb, WireMockServer wireMock, AwsFaults faults) {
         this.dynamoDb = dynamoDb;
         this.wireMock = wireMock;
+        this.faults = faults;
     }
 
     /**
@@ -78,12 +82,13 @@ public final class LocalAws implements AutoCloseable {
      */
     public static LocalAws start() {
         DynamoDbStandIn dynamoDb = new DynamoDbStandIn();
+        AwsFaults faults = new AwsFaults();
         WireMockServer wireMock = new WireMockServer(wireMockConfig()
                 .bindAddress(Net.LOOPBACK)
                 .dynamicPort()
                 .gzipDisabled(true)
                 .usingFilesUnderClasspath("io/lava/jdbc/testing/no-wiremock-files")
-                .extensions(dynamoDb));
+                .extensions(dynamoDb, faults));
         try {
             wireMock.start();
             wireMock.stubFor(post(anyUrl())
@@ -93,7 +98,7 @@ public final class LocalAws implements AutoCloseable {
                     .willReturn(aResponse().withTransformers(DynamoDbStandIn.NAME)));
             AwsJsonStubs.parameterFallbacks().forEach(wireMock::stubFor);
             AwsJsonStubs.secretFallbacks().forEach(wireMock::stubFor);
-            return new LocalAws(dynamoDb, wireMock);
+            return new LocalAws(dynamoDb, wireMock, faults);
         } catch (RuntimeException e) {
             wireMock.stop();
             throw e;
@@ -362,6 +367,41 @@ public final class LocalAws implements AutoCloseable {
                 wireMock.removeStub(id);
             }
         };
+    }
+
+    /**
+     * Answers the requests of the given operations, each with probability {@code rate}, with a random fault instead of
+     * their answer: HTTP 500, {@code ThrottlingException}, connection reset, the answer {@code delayMillis} late, or a
+     * malformed body ({@link AwsFaults.Kind}), until the returned handle is closed.
+     *
+     * @param rate probability of a fault per request, 0 to 1
+     * @param delayMillis how late a delayed answer comes
+     * @param seed seed of the draws
+     * @param targets {@code X-Amz-Target} values
+     * @return closing it ends the faults
+     */
+    public AutoCloseable randomFaults(double rate, int delayMillis, long seed, String... targets) {
+        faults.random(Set.of(targets), rate, delayMillis, seed);
+        return faults::stopRandom;
+    }
+
+    /**
+     * Limits the rate of one operation with a token bucket: a request that finds it empty is answered HTTP 400
+     * {@code ThrottlingException}, until the returned handle is closed.
+     *
+     * @param target an {@code X-Amz-Target} value, e.g. {@code AmazonSSM.GetParameter}
+     * @param perSecond requests a second let through, on average
+     * @param burst requests let through at once (the bucket's size, full at the start)
+     * @return closing it ends the limit
+     */
+    public AutoCloseable rateLimit(String target, double perSecond, int burst) {
+        faults.rateLimit(target, perSecond, burst);
+        return () -> faults.stopRateLimit(target);
+    }
+
+    /** @return the counters of {@link #randomFaults} and {@link #rateLimit} */
+    public AwsFaults faults() {
+        return faults;
     }
 
     // ---- call counts ----------------------------------------------------------------------------

@@ -10,8 +10,10 @@ import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.engine.Caches;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -26,9 +28,10 @@ import java.util.logging.Logger;
  * AWS outages: the one cache mechanism of the engine ({@link Caches}).
  *
  * <ul>
- *   <li><b>Single flight.</b> Concurrent callers for an absent key share one load (Caffeine's per-key compute); other
- *   keys are not blocked. A failed load is not cached: it propagates to every waiting caller, and the next call tries
- *   again.</li>
+ *   <li><b>Single flight.</b> Concurrent callers for an absent key share one load, run by the first of them; other
+ *   keys are not blocked. Each of the others waits for it at most its own API call timeout (capped by its connect's
+ *   deadline), then fails with 08001. A failed load is not cached: it propagates to every waiting caller, and the next
+ *   call tries again.</li>
  *   <li><b>Refresh ahead.</b> Once three quarters of the TTL have passed, Caffeine reloads the entry in the background
  *   ({@code refreshAfterWrite}) while callers keep the current value, so warm connects never wait on AWS.</li>
  *   <li><b>Expiry.</b> A value older than the TTL (an idle entry) is reloaded before it is returned; concurrent callers
@@ -44,8 +47,9 @@ import java.util.logging.Logger;
  *   refresh that went through {@code load} because the entry was removed meanwhile, its deadline passing) as a failed
  *   refresh of the value it holds. The one exception is a {@link LinkageError} (an incomplete jar), which no retry
  *   can cure: it reaches the caller.</li>
- *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts}; a background
- *   refresh with those of the load that produced the entry.</li>
+ *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts} (capped by its
+ *   connect's deadline); a background refresh with the limits the load that produced the entry gave for it (the
+ *   connect's per-call limits, uncapped).</li>
  * </ul>
  * Time comes from the injected {@link Ticker}, so tests advance it instead of waiting. Thread-safe.
  *
@@ -104,6 +108,8 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
     private final Ticker ticker;
     private final LoadingCache<K, Entry<V>> cache;
     private final Set<K> warned = ConcurrentHashMap.newKeySet();
+    /** Loads of absent keys in flight: one per key, which the other callers for it wait on, each for its own time. */
+    private final Map<K, CompletableFuture<Entry<V>>> loads = new ConcurrentHashMap<>();
 
     /**
      * @param kind what the cache holds, for metrics and logs
@@ -160,14 +166,38 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
      * @throws SourceException the source's failure when nothing usable is cached
      */
     public Lookup<V> get(K key, CallTimeouts timeouts) {
-        boolean[] loaded = {false};
-        Entry<V> entry = cache.get(key, k -> {
-            loaded[0] = true;
-            return fetch(k, timeouts);
-        });
-        if (loaded[0]) {
-            metrics.miss(kind);
-            return new Lookup<>(entry, false, false);
+        return get(key, timeouts, timeouts);
+    }
+
+    /**
+     * As {@link #get(Loadable, CallTimeouts)}, with the limits a value this call loads is refreshed with later, in the
+     * background: a connect near its deadline loads with what it has left, and the entry is refreshed with the
+     * connect's full per-call limits.
+     *
+     * @param key the key
+     * @param timeouts time limits of the load and of any wait, when the caller has to wait
+     * @param background time limits of the background refreshes of an entry this call loads
+     * @return as {@link #get(Loadable, CallTimeouts)}
+     * @throws SourceException as {@link #get(Loadable, CallTimeouts)}
+     */
+    public Lookup<V> get(K key, CallTimeouts timeouts, CallTimeouts background) {
+        Entry<V> entry = cache.getIfPresent(key);
+        if (entry == null) {
+            CompletableFuture<Entry<V>> mine = new CompletableFuture<>();
+            CompletableFuture<Entry<V>> running = loads.putIfAbsent(key, mine);
+            if (running != null) {
+                entry = await(key, running, timeouts);
+            } else {
+                entry = loadFirst(key, mine, timeouts, background);
+                if (entry != null) {
+                    metrics.miss(kind);
+                    return new Lookup<>(entry, false, false);
+                }
+                entry = cache.getIfPresent(key);
+            }
+            if (entry == null) {
+                return get(key, timeouts, background);
+            }
         }
         long age = ticker.read() - entry.loadedAtNanos();
         if (age < ttlNanos) {
@@ -219,10 +249,67 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         return key.load(timeouts);
     }
 
+    /**
+     * Loads an absent key as the one caller that does; the others wait on {@code mine} ({@link #await}).
+     *
+     * @return the loaded entry, or {@code null} when another caller's load had already put one in the cache
+     */
+    private Entry<V> loadFirst(K key, CompletableFuture<Entry<V>> mine, CallTimeouts timeouts,
+                               CallTimeouts background) {
+        try {
+            Entry<V> present = cache.getIfPresent(key);
+            if (present != null) {
+                mine.complete(present);
+                return null;
+            }
+            Entry<V> fresh = fetch(key, timeouts, background);
+            cache.put(key, fresh);
+            mine.complete(fresh);
+            return fresh;
+        } catch (Throwable t) {
+            mine.completeExceptionally(t);
+            throw t;
+        } finally {
+            loads.remove(key, mine);
+        }
+    }
+
+    /**
+     * Waits for another caller's load of an absent key for at most this caller's API call timeout (already capped by
+     * its connect's deadline).
+     *
+     * @return the other caller's entry
+     * @throws SourceException that load's failure, or (08001) when it did not end in time
+     */
+    private Entry<V> await(K key, CompletableFuture<Entry<V>> running, CallTimeouts timeouts) {
+        try {
+            return running.get(timeouts.apiCall().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "waited " + timeouts.apiCall().toMillis() + " ms for "
+                    + "another connect's read of " + key.describe() + " (awsApiCallTimeout, capped by "
+                    + "loginTimeout), and it did not finish", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "interrupted while waiting for another connect's "
+                    + "read of " + key.describe(), e);
+        } catch (ExecutionException e) {
+            Throwable failure = cause(e);
+            rethrowIfLinkage(failure);
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw unchecked(failure);
+        }
+    }
+
     private Entry<V> fetch(K key, CallTimeouts timeouts) {
+        return fetch(key, timeouts, timeouts);
+    }
+
+    private Entry<V> fetch(K key, CallTimeouts timeouts, CallTimeouts background) {
         V value = load(key, timeouts);
         metrics.loaded(kind);
-        return new Entry<>(value, ticker.read(), null, timeouts);
+        return new Entry<>(value, ticker.read(), null, background);
     }
 
     /**

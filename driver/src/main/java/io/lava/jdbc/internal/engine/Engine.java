@@ -5,6 +5,7 @@ import io.lava.jdbc.LavaPgDataSource;
 import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.ConnectionRequest;
 import io.lava.jdbc.internal.sources.AwsClientRegistry;
@@ -104,7 +105,9 @@ final public class Engine implements AutoCloseable {
      * The connect path: {@link #resolve}, then pgjdbc. When the server refuses the credentials ({@code 28P01},
      * {@code 28000}, {@code 08004}), the connect drops the record, parameter value, secret and token it used, ends
      * every reuse, resolves again from the sources and retries once; a second refusal says the credentials were
-     * refreshed.
+     * refreshed. With a {@code loginTimeout}, all of it — every AWS call and its retries, waits for values other
+     * connects are reading, pgjdbc's connect and the retry — ends within it ({@link ConnectDeadline}): 08001 naming
+     * {@code loginTimeout} once it has passed.
      *
      * @param url a {@code jdbc:lava-pg:} URL
      * @param info the tool's properties, may be {@code null}
@@ -115,9 +118,11 @@ final public class Engine implements AutoCloseable {
         ReusedResolutions.Resolved resolved = resolve(url, info);
         ConnectionRequest request = resolved.request();
         Resolution resolution = resolved.resolution();
+        ConnectDeadline deadline = resolved.deadline();
         long start = ticker.read();
         try {
-            Connection c = PgDelegate.connect(pgjdbc, request.options(), resolution.connection(), env);
+            Connection c = PgDelegate.connect(pgjdbc, request.options(), resolution.connection(), env, false,
+                    deadline);
             return new Opened(c, request, resolution, ticker.read() - start, null);
         } catch (SQLException refused) {
             if (!PgDelegate.credentialsRefused(refused)) {
@@ -130,10 +135,11 @@ final public class Engine implements AutoCloseable {
             metrics.authRetried();
             reuse.invalidateAll();
             resolution.invalidate();
-            Resolution again = resolver.resolve(ref, request.options());
+            Resolution again = resolver.resolve(ref, request.options(), deadline);
             long retryStart = ticker.read();
             try {
-                Connection c = PgDelegate.connect(pgjdbc, request.options(), again.connection(), env, true);
+                Connection c = PgDelegate.connect(pgjdbc, request.options(), again.connection(), env, true,
+                        deadline);
                 return new Opened(c, request, again, ticker.read() - retryStart, refused);
             } catch (SQLException second) {
                 second.addSuppressed(refused);

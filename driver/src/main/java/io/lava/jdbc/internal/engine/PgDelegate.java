@@ -2,6 +2,7 @@ package io.lava.jdbc.internal.engine;
 
 import io.lava.jdbc.internal.Errors.Step;
 import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.SslMode;
@@ -9,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
@@ -16,6 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postgresql.PGProperty;
 
 /**
  * Hands a {@link ResolvedConnection} to pgjdbc: URL {@code jdbc:postgresql://host:port/database} with no parameters,
@@ -198,6 +201,24 @@ final public class PgDelegate {
     public static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options,
                                      ResolvedConnection resolved, UnaryOperator<String> env, boolean refreshed)
             throws SQLException {
+        return connect(pgjdbc, options, resolved, env, refreshed, ConnectDeadline.none());
+    }
+
+    /**
+     * As {@link #connect(org.postgresql.Driver, ConnectionOptions, ResolvedConnection, UnaryOperator, boolean)}
+     * within the connect's deadline: pgjdbc gets the time left as its {@code loginTimeout} (seconds, with a fraction,
+     * as pgjdbc reads it) and at most that, rounded up, as {@code connectTimeout}.
+     *
+     * @throws SQLException 08001 naming {@code loginTimeout} when the deadline passed before or during pgjdbc's connect
+     */
+    public static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options,
+                                     ResolvedConnection resolved, UnaryOperator<String> env, boolean refreshed,
+                                     ConnectDeadline deadline) throws SQLException {
+        if (deadline.passed()) {
+            throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT,
+                    deadline.expired("PostgreSQL at " + resolved.host() + ":" + resolved.port() + " was reached",
+                            null));
+        }
         String url = pgUrl(resolved);
         if (LOG.isLoggable(Level.FINE)) {
             LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': connecting to {2} as {3} (password from {4})",
@@ -205,6 +226,7 @@ final public class PgDelegate {
                             resolved.passwordSource()});
         }
         Properties sent = pgProperties(options, resolved, env);
+        limitTo(deadline, sent);
         try {
             Connection connection = pgjdbc.connect(url, sent);
             if (connection == null) {
@@ -219,6 +241,11 @@ final public class PgDelegate {
                 // pgjdbc reports what its connect thread threw (loginTimeout) as an SQLException
                 throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, Errors.incompleteJar(linkage));
             }
+            if (deadline.passed()) {
+                throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, deadline.expired("PostgreSQL at "
+                        + resolved.host() + ":" + resolved.port() + "/" + resolved.database() + " answered ("
+                        + e.getMessage() + ")", e));
+            }
             String state = e.getSQLState() != null ? e.getSQLState() : Errors.UNABLE_TO_CONNECT;
             String tls = TlsDiagnosis.hint(e, sent, resolved);
             String again = refreshed && credentialsRefused(e) ? "credentials were refreshed from their source and the "
@@ -227,6 +254,28 @@ final public class PgDelegate {
                     + resolved.host() + ":" + resolved.port() + "/" + resolved.database() + " as user '"
                     + resolved.user() + "' failed: " + e.getMessage() + ". "
                     + (tls != null ? tls : hint(state, resolved)), e);
+        }
+    }
+
+    /** Gives pgjdbc what is left of the connect's deadline as its {@code loginTimeout} and {@code connectTimeout}. */
+    static void limitTo(ConnectDeadline deadline, Properties sent) {
+        Duration left = deadline.remaining();
+        if (left == null) {
+            return;
+        }
+        sent.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), String.valueOf(Math.max(1, left.toMillis()) / 1000.0));
+        long connectSeconds = Math.max(1, (left.toMillis() + 999) / 1000);
+        String user = sent.getProperty(PGProperty.CONNECT_TIMEOUT.getName());
+        long userSeconds = Long.parseLong(PGProperty.CONNECT_TIMEOUT.getDefaultValue());
+        if (user != null) {
+            try {
+                userSeconds = Long.parseLong(user.trim());
+            } catch (NumberFormatException e) {
+                return; // pgjdbc reports a bad connectTimeout itself
+            }
+        }
+        if (userSeconds <= 0 || userSeconds > connectSeconds) {
+            sent.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), Long.toString(connectSeconds));
         }
     }
 

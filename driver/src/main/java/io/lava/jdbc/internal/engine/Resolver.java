@@ -5,6 +5,8 @@ import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.cache.RefreshingCache;
 import io.lava.jdbc.internal.request.AwsSettings;
+import io.lava.jdbc.internal.request.CallTimeouts;
+import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.sources.ConnectionRecord;
@@ -57,7 +59,19 @@ final public class Resolver {
      *     message and the AWS/IO exception as cause
      */
     public Resolution resolve(ConnectionRef ref, ConnectionOptions options) throws SQLException {
-        return new Run(ref, options).run();
+        return resolve(ref, options, ConnectDeadline.start(nanoTime, options.loginTimeout()));
+    }
+
+    /**
+     * As {@link #resolve(ConnectionRef, ConnectionOptions)}, within a connect's deadline: every AWS call gets at most
+     * the time left, and a step that finds it passed (or fails after it passed) fails with SQLState 08001 naming
+     * {@code loginTimeout}.
+     *
+     * @param deadline the connect's deadline, taken when the connect started
+     */
+    public Resolution resolve(ConnectionRef ref, ConnectionOptions options, ConnectDeadline deadline)
+            throws SQLException {
+        return new Run(ref, options, deadline).run();
     }
 
     /**
@@ -88,6 +102,7 @@ final public class Resolver {
     private final class Run {
         private final ConnectionRef ref;
         private final ConnectionOptions options;
+        private final ConnectDeadline deadline;
         private final List<Resolution.StepTiming> steps = new ArrayList<>();
         private final List<Runnable> invalidations = new ArrayList<>();
         /** Whether the result may be reused, and until when ({@link Resolution#reusableUntilNanos()}). */
@@ -95,9 +110,10 @@ final public class Resolver {
         private boolean anyCached;
         private long reusableUntil;
 
-        public Run(ConnectionRef ref, ConnectionOptions options) {
+        public Run(ConnectionRef ref, ConnectionOptions options, ConnectDeadline deadline) {
             this.ref = ref;
             this.options = options;
+            this.deadline = deadline;
         }
 
         public Resolution run() throws SQLException {
@@ -168,15 +184,16 @@ final public class Resolver {
         private <K extends RefreshingCache.Loadable<V>, V> V cached(Step step, K key, Duration ttl,
                                                                      Function<Duration, RefreshingCache<K, V>> kind) {
             long start = nanoTime.getAsLong();
+            CallTimeouts timeouts = deadline.cap(options.timeouts(), "reading the " + key.describe());
             V value;
             boolean fromCache;
             if (ttl.isZero()) {
-                value = RefreshingCache.load(key, options.timeouts());
+                value = RefreshingCache.load(key, timeouts);
                 fromCache = false;
                 reusable = false;
             } else {
                 RefreshingCache<K, V> cache = kind.apply(ttl);
-                RefreshingCache.Lookup<V> lookup = cache.get(key, options.timeouts());
+                RefreshingCache.Lookup<V> lookup = cache.get(key, timeouts, options.timeouts());
                 invalidations.add(() -> cache.invalidate(key, lookup.entry()));
                 value = lookup.value();
                 fromCache = lookup.fromCache();
@@ -192,8 +209,16 @@ final public class Resolver {
             return value;
         }
 
+        /** Runs a step; a failure after the deadline passed is reported as the deadline's, with it as cause. */
         private <T> T step(Step step, Supplier<T> body) throws SQLException {
-            return Resolver.step(ref.realm(), ref.connId(), step, body);
+            return Resolver.step(ref.realm(), ref.connId(), step, () -> {
+                deadline.check("this step started");
+                try {
+                    return body.get();
+                } catch (SourceException e) {
+                    throw deadline.passed() ? deadline.expired("this step finished", e) : e;
+                }
+            });
         }
     }
 

@@ -3,6 +3,7 @@ package io.lava.jdbc.internal.engine;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionRequest;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -39,8 +40,11 @@ final public class ReusedResolutions {
     public static final int MAXIMUM_SIZE = 1_000;
 
 
-    /** What a connect works from: the parsed URL and options, and the resolved connection. */
-    public record Resolved(ConnectionRequest request, Resolution resolution) {
+    /**
+     * What a connect works from: the parsed URL and options, the resolved connection, and the connect's deadline
+     * (what is left of it goes to pgjdbc).
+     */
+    public record Resolved(ConnectionRequest request, Resolution resolution, ConnectDeadline deadline) {
     }
 
     /** What one (URL, properties, login timeout) resolves to. */
@@ -91,18 +95,21 @@ final public class ReusedResolutions {
      * @throws SQLException as {@link ConnectionRequest#of} and {@link Resolver#resolve}
      */
     public Resolved resolve(String url, Properties info) throws SQLException {
+        long start = nanoTime.getAsLong();
         Key key = new Key(url, snapshot(info), DriverManager.getLoginTimeout());
         Remembered last = remembered.getIfPresent(key);
         if (last != null && last.resolution() != null && last.generation() == generation.get()
                 && nanoTime.getAsLong() - last.resolution().reusableUntilNanos() < 0) {
             last.resolution().countReuse(metrics);
-            return new Resolved(last.request(), last.resolution());
+            return new Resolved(last.request(), last.resolution(),
+                    ConnectDeadline.startedAt(nanoTime, start, last.request().options().loginTimeout()));
         }
         ConnectionRequest request = last != null ? last.request() : ConnectionRequest.of(url, info, env);
+        ConnectDeadline deadline = ConnectDeadline.startedAt(nanoTime, start, request.options().loginTimeout());
         long before = generation.get();
-        Resolution resolution = resolver.resolve(request.ref(), request.options());
+        Resolution resolution = resolver.resolve(request.ref(), request.options(), deadline);
         remembered.put(key, new Remembered(request, resolution.reusable() ? resolution : null, before));
-        return new Resolved(request, resolution);
+        return new Resolved(request, resolution, deadline);
     }
 
     /** Ends the reuse of every resolution remembered so far (the server refused credentials somewhere). */

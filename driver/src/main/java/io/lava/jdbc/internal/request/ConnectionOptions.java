@@ -30,11 +30,14 @@ import org.postgresql.PGProperty;
  * @param sslMode the TLS mode the user asked pgjdbc for ({@code sslmode}, or {@code ssl=true} meaning
  *     {@code verify-full} as in pgjdbc), or {@code null}
  * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}; immutable
+ * @param loginTimeout the whole connect's time limit ({@link ConnectDeadline}): pgjdbc's {@code loginTimeout}
+ *     property (seconds), else {@link java.sql.DriverManager#getLoginTimeout()}, when positive; else {@code null}
  */
 public record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSettings aws, CallTimeouts timeouts,
                          Duration recordTtl,
                          Duration parameterTtl, Duration secretTtl, Duration maxStale, String iamHost, Integer iamPort,
-                         Duration iamTokenTtl, SslMode sslMode, Map<String, String> pgProperties) {
+                         Duration iamTokenTtl, SslMode sslMode, Map<String, String> pgProperties,
+                         Duration loginTimeout) {
 
     /**
      * Reads and validates the driver's properties.
@@ -48,7 +51,11 @@ public record ConnectionOptions(String connectionsTable, Path connectionsFile, A
         Map<String, String> all = ref.properties();
         String table = LavaPgProperty.CONNECTIONS_TABLE.get(all);
         String file = LavaPgProperty.CONNECTIONS_FILE.get(all, env);
-        Duration callTimeout = capByLoginTimeout(LavaPgProperty.AWS_API_CALL_TIMEOUT.getSeconds(all), all);
+        Duration loginTimeout = loginTimeout(all);
+        Duration callTimeout = LavaPgProperty.AWS_API_CALL_TIMEOUT.getSeconds(all);
+        if (loginTimeout != null && loginTimeout.compareTo(callTimeout) < 0) {
+            callTimeout = loginTimeout;
+        }
         Duration attemptTimeout = LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getSeconds(all);
         AwsSettings aws = new AwsSettings(LavaPgProperty.AWS_REGION.get(all), LavaPgProperty.AWS_PROFILE.get(all),
                 LavaPgProperty.AWS_ENDPOINT_URL.get(all));
@@ -74,7 +81,8 @@ public record ConnectionOptions(String connectionsTable, Path connectionsFile, A
                 LavaPgProperty.IAM_PORT.getPort(all),
                 LavaPgProperty.IAM_TOKEN_TTL.getSeconds(all),
                 userSslMode(pg),
-                Map.copyOf(pg));
+                Map.copyOf(pg),
+                loginTimeout);
     }
 
     /** pgjdbc's rule: {@code sslmode} if set, else {@code ssl} true or empty means {@code verify-full}. */
@@ -93,21 +101,22 @@ public record ConnectionOptions(String connectionsTable, Path connectionsFile, A
     }
 
     /**
-     * A connect should not wait on one AWS call longer than the whole login may take: pgjdbc's {@code loginTimeout}
-     * property (seconds), else {@link java.sql.DriverManager#getLoginTimeout()}, when positive, caps the AWS call
-     * timeout.
+     * The whole connect may take no longer than the login may: pgjdbc's {@code loginTimeout} property (seconds, a
+     * fraction allowed, as pgjdbc reads it), else {@link java.sql.DriverManager#getLoginTimeout()}, when positive. It
+     * also caps the AWS call timeout.
+     *
+     * @return the login timeout, or {@code null} for none
      */
-    private static Duration capByLoginTimeout(Duration callTimeout, Map<String, String> all) {
-        long login = java.sql.DriverManager.getLoginTimeout();
+    private static Duration loginTimeout(Map<String, String> all) {
+        long millis = java.sql.DriverManager.getLoginTimeout() * 1000L;
         String property = all.get(PGProperty.LOGIN_TIMEOUT.getName());
         if (property != null) {
             try {
-                login = (long) Double.parseDouble(property.trim());
+                millis = (long) (Double.parseDouble(property.trim()) * 1000);
             } catch (NumberFormatException e) {
                 // pgjdbc reports a bad loginTimeout itself
             }
         }
-        return login > 0 && Duration.ofSeconds(login).compareTo(callTimeout) < 0 ? Duration.ofSeconds(login)
-                : callTimeout;
+        return millis > 0 ? Duration.ofMillis(millis) : null;
     }
 }

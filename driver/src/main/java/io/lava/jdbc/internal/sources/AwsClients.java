@@ -9,7 +9,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -23,7 +22,8 @@ import software.amazon.awssdk.utils.Lazy;
  * credentials and, when {@code awsEndpointUrl} is set, that endpoint. Without it the SDK applies its own
  * {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables and {@code aws.endpointUrl*}
  * system properties, read when the client is built. Time limits travel with each request ({@link CallTimeouts}); the
- * clients carry only the SDK's standard retry mode. {@link #close()} closes the clients built so far (ending their
+ * clients carry only the retry policy ({@link ConnectRetryStrategy}: throttling retried until the call's deadline, other
+ * retryable errors three attempts). {@link #close()} closes the clients built so far (ending their
  * SDK threads). Thread-safe.
  */
 final public class AwsClients implements AutoCloseable {
@@ -67,9 +67,13 @@ final public class AwsClients implements AutoCloseable {
         this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder(), Metrics.Service.SECRETS_MANAGER));
     }
 
+    /** The retry policy of every client: stateless between calls, so one serves all. */
+    private static final ConnectRetryStrategy RETRY = new ConnectRetryStrategy();
+
     /**
-     * The SDK's standard retry mode (3 attempts, exponential back-off with jitter, longer back-off and a retry quota
-     * for throttling errors — AWS SDK docs, "Retry behavior"); TCP connect at most {@link #CONNECT_TIMEOUT}.
+     * The retry policy {@link ConnectRetryStrategy} (two SDK standard strategies: throttling until the deadline, other
+     * retryable errors 3 attempts, no retry quota — AWS SDK docs, "Retry behavior"); TCP connect at most
+     * {@link #CONNECT_TIMEOUT}.
      */
     private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder,
                                                                                       Metrics.Service service) {
@@ -77,7 +81,7 @@ final public class AwsClients implements AutoCloseable {
                 .region(scope.region())
                 .credentialsProvider(credentials);
         ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
+                .retryStrategy(RETRY)
                 .scheduledExecutorService(scheduler)
                 .addExecutionInterceptor(metrics.callCounter(service));
         if (scope.profile() != null) {

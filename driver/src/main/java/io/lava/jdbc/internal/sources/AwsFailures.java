@@ -20,8 +20,9 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
  *   <li>a {@link LinkageError} anywhere in the cause chain: the driver's jar is incomplete
  *       ({@link Errors#incompleteJar}, 08001);
  *   <li>{@link AwsServiceException#isThrottlingException() throttling} (HTTP 429, {@code ThrottlingException},
- *       {@code RequestLimitExceeded}, {@code ProvisionedThroughputExceededException}, ...): "was throttled", 08001,
- *       with the TTL property that spares calls;
+ *       {@code RequestLimitExceeded}, {@code ProvisionedThroughputExceededException}, ...), the last attempt of a call
+ *       retried until its deadline ({@link ConnectRetryStrategy}): "was throttled", 08001, with the number of
+ *       attempts, the deadline, the TTL property that spares calls and {@code awsApiCallTimeout};
  *   <li>an error code of {@link #DENIED} or {@link #KMS}: "was denied", 28000, with AWS's message (which names the
  *       policy or KMS key);
  *   <li>HTTP 5xx: 08001, retry later;
@@ -72,7 +73,7 @@ final public class AwsFailures {
             return Errors.incompleteJar(linkage);
         }
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-            return ofService(service, call, permission, ttl);
+            return ofService(service, call, permission, ttl, timeouts);
         }
         if (e instanceof ApiCallTimeoutException) {
             return new SourceException(Errors.UNABLE_TO_CONNECT, call + " timed out: no answer within "
@@ -102,13 +103,17 @@ final public class AwsFailures {
     }
 
     private static SourceException ofService(AwsServiceException e, String call, String permission,
-                                             LavaPgProperty ttl) {
+                                             LavaPgProperty ttl, CallTimeouts timeouts) {
         String what = what(e);
         String code = e.awsErrorDetails().errorCode();
         if (e.isThrottlingException()) {
+            // throttled attempts are retried until the call's deadline (ConnectRetryStrategy): this is the last one
             return new SourceException(Errors.UNABLE_TO_CONNECT, call + " was throttled: " + what + attempts(e, ", ")
+                    + ", retried until the call's deadline" + seconds(timeouts, true, ", "
+                    + LavaPgProperty.AWS_API_CALL_TIMEOUT.getName() + " capped by loginTimeout")
                     + ". AWS limits the rate of these calls; raise " + ttl.getName() + " so that fewer connects "
-                    + "reach AWS, spread out the connects, or ask AWS for a higher quota", e);
+                    + "reach AWS, raise " + LavaPgProperty.AWS_API_CALL_TIMEOUT.getName() + " (and loginTimeout, "
+                    + "which caps it) to wait longer, spread out the connects, or ask AWS for a higher quota", e);
         }
         if (code != null && KMS.contains(code)) {
             return new SourceException(Errors.INVALID_AUTHORIZATION, call + " was denied: " + what + awsMessage(e)

@@ -25,9 +25,10 @@ public record DynamoDbRecordSource(AwsClientRegistry aws, AwsClients.Scope scope
     public ConnectionRecord get(String connId, CallTimeouts timeouts) {
         GetItemResponse response;
         try {
-            response = aws.clients(scope).dynamoDb().getItem(b -> b.tableName(table)
+            response = ConnectRetryStrategy.call(timeouts, () -> aws.clients(scope).dynamoDb().getItem(b -> b
+                    .tableName(table)
                     .key(Map.of("conn_id", AttributeValue.fromS(connId)))
-                    .overrideConfiguration(timeouts::applyTo));
+                    .overrideConfiguration(timeouts::applyTo)));
         } catch (ResourceNotFoundException e) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, describe() + " does not exist. Check the realm in the "
                     + "URL, the region (awsRegion), or the connectionsTable property", e);

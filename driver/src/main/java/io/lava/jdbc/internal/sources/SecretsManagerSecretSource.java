@@ -21,8 +21,8 @@ public record SecretsManagerSecretSource(AwsClientRegistry aws, AwsClients.Scope
     public SecretFields get(String secretId, CallTimeouts timeouts) {
         GetSecretValueResponse response;
         try {
-            response = aws.clients(scope).secretsManager().getSecretValue(b -> b.secretId(secretId)
-                    .overrideConfiguration(timeouts::applyTo));
+            response = ConnectRetryStrategy.call(timeouts, () -> aws.clients(scope).secretsManager()
+                    .getSecretValue(b -> b.secretId(secretId).overrideConfiguration(timeouts::applyTo)));
         } catch (ResourceNotFoundException e) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "secret '" + secretId + "' does not exist in "
                     + scope.region() + ". Fix the record's 'secret_id' or create the secret", e);

@@ -20,8 +20,9 @@ public record SsmParameterSource(AwsClientRegistry aws, AwsClients.Scope scope) 
     public String get(String name, CallTimeouts timeouts) {
         GetParameterResponse response;
         try {
-            response = aws.clients(scope).ssm().getParameter(b -> b.name(name).withDecryption(true)
-                    .overrideConfiguration(timeouts::applyTo));
+            response = ConnectRetryStrategy.call(timeouts, () -> aws.clients(scope).ssm().getParameter(b -> b
+                    .name(name).withDecryption(true)
+                    .overrideConfiguration(timeouts::applyTo)));
         } catch (ParameterNotFoundException e) {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "SSM parameter '" + name + "' does not exist in "
                     + scope.region() + ". Create it as a SecureString, or fix the record's 'password' field",

@@ -25,7 +25,8 @@ class ConnectionOptionsTest {
         assertThat(o.connectionsTable()).isEqualTo("lava.prod.connections");
         assertThat(o.connectionsFile()).isNull();
         assertThat(o.aws()).isEqualTo(new AwsSettings(null, null, null));
-        assertThat(o.timeouts()).isEqualTo(new CallTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(3)));
+        assertThat(o.timeouts()).isEqualTo(new CallTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(3)));
+        assertThat(o.loginTimeout()).isNull();
         assertThat(o.maxStale()).isEqualTo(Duration.ofHours(1));
         assertThat(o.recordTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(o.parameterTtl()).isEqualTo(Duration.ofMinutes(5));
@@ -54,10 +55,19 @@ class ConnectionOptionsTest {
         assertThat(options("jdbc:lava-pg:p/c?loginTimeout=2&awsApiCallAttemptTimeout=3", NO_ENV).timeouts())
                 .extracting(CallTimeouts::apiCall, CallTimeouts::attempt)
                 .containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=60", NO_ENV).timeouts().apiCall())
-                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=90", NO_ENV).timeouts().apiCall())
+                .isEqualTo(Duration.ofSeconds(60));
         assertThat(options("jdbc:lava-pg:p/c?loginTimeout=0", NO_ENV).timeouts().apiCall())
-                .isEqualTo(Duration.ofSeconds(10));
+                .isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void loginTimeoutIsTheConnectsDeadline() {
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=4", NO_ENV).loginTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=2.5", NO_ENV).loginTimeout())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=0", NO_ENV).loginTimeout()).isNull();
+        assertThat(options("jdbc:lava-pg:p/c?loginTimeout=x", NO_ENV).loginTimeout()).isNull();
     }
 
     @Test

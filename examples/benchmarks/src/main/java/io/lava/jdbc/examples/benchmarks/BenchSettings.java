@@ -17,9 +17,22 @@ import java.util.Properties;
  * @param stormThreads {@code bench.stormThreads}: threads connecting at once in the storm
  * @param stormConnects {@code bench.stormConnects}: connects per storm thread
  * @param coldStartRuns {@code bench.coldStartRuns}: timed fresh-JVM runs per driver
+ * @param soakSeconds {@code bench.soakSeconds}: how long the soak (row 7) runs (default 180, quick 20)
+ * @param soakThreads {@code bench.soakThreads}: threads connecting in the soak (default 16, quick 8)
+ * @param soakFaultPercent {@code bench.soakFaultPercent}: percentage of AWS calls faulted in the soak (default 30)
+ * @param fleetSize {@code bench.fleetSize}: fresh JVMs starting at once in the fleet (row 8; default 20, quick 10)
+ * @param fleetRate {@code bench.fleetRate}: {@code GetParameter} requests a second the fleet's token bucket lets
+ *     through, burst 1 (default 1)
+ * @param rows {@code bench.rows}: which rows run, e.g. {@code 7,8}; default all
  */
 record BenchSettings(boolean quick, int warmupIterations, int measurementIterations, int iterationMillis,
-                     int stormThreads, int stormConnects, int coldStartRuns) {
+                     int stormThreads, int stormConnects, int coldStartRuns, int soakSeconds, int soakThreads,
+                     int soakFaultPercent, int fleetSize, int fleetRate, java.util.Set<String> rows) {
+
+    /** @return whether row {@code row} (e.g. {@code "4"}; rows 1 to 3 are {@code "1"}) runs */
+    boolean runs(String row) {
+        return rows.isEmpty() || rows.contains(row);
+    }
 
     /**
      * @param p the system properties (or any properties, for tests)
@@ -39,7 +52,23 @@ record BenchSettings(boolean quick, int warmupIterations, int measurementIterati
                 number(p, "bench.iterationMillis", quick ? 500 : 2000, 100, 60_000),
                 number(p, "bench.stormThreads", quick ? 16 : 64, 1, 150),
                 number(p, "bench.stormConnects", quick ? 10 : 50, 1, 10_000),
-                number(p, "bench.coldStartRuns", quick ? 2 : 5, 1, 100));
+                number(p, "bench.coldStartRuns", quick ? 2 : 5, 1, 100),
+                number(p, "bench.soakSeconds", quick ? 20 : 180, 5, 3600),
+                number(p, "bench.soakThreads", quick ? 8 : 16, 1, 100),
+                number(p, "bench.soakFaultPercent", 30, 0, 90),
+                number(p, "bench.fleetSize", quick ? 10 : 20, 1, 200),
+                number(p, "bench.fleetRate", 1, 1, 1000),
+                rows(p.getProperty("bench.rows", "")));
+    }
+
+    private static java.util.Set<String> rows(String value) {
+        java.util.Set<String> rows = new java.util.TreeSet<>();
+        for (String row : value.split(",")) {
+            if (!row.isBlank()) {
+                rows.add(row.trim());
+            }
+        }
+        return java.util.Set.copyOf(rows);
     }
 
     /** @return e.g. {@code JMH 1.37: 1 fork, 4x2 s warmup, 6x2 s measurement} */

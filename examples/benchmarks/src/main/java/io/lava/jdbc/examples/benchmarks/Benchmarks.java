@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  * <p>Run from the repository root: {@code mvn -B -q -DskipTests -pl examples/benchmarks -am package exec:java}
  * (add {@code -Dbench.quick=true} for a smoke run; other knobs: {@link BenchSettings}). Rows 1 to 3 are JMH
  * benchmarks in forked JVMs ({@link JmhRows}); row 4 runs in this JVM ({@link Storm}); row 5 times child JVMs
- * ({@link ColdStart}); row 6 reads jar sizes ({@link Sizes}). JMH's own report goes to
+ * ({@link ColdStart}); row 6 reads jar sizes ({@link Sizes}); row 7 is a soak under random AWS faults ({@link Soak});
+ * row 8 a fleet of fresh JVMs against a rate-limited SSM ({@link Fleet}). {@code -Dbench.rows=7,8} runs only those
+ * (rows 1 to 3 are {@code 1}; 5 also gives 6). JMH's own report goes to
  * {@code examples/benchmarks/target/bench/jmh.log}.
  */
 public final class Benchmarks {
@@ -55,21 +57,27 @@ public final class Benchmarks {
              Fixture fixture = Fixture.create(pg, aws, work)) {
             String server = serverVersion(fixture.env());
 
-            progress("rows 1-3: JMH (" + settings.describeJmh(jmhVersion()) + "), " + JmhRows.BENCHMARKS.size()
-                    + " benchmarks, report in " + moduleDir.relativize(work.resolve("jmh.log")));
-            Map<String, JmhRows.Score> scores = JmhRows.run(settings, fixture.file(), work.resolve("jmh.log"));
+            Map<String, JmhRows.Score> scores = Map.of();
+            if (settings.runs("1")) {
+                progress("rows 1-3: JMH (" + settings.describeJmh(jmhVersion()) + "), " + JmhRows.BENCHMARKS.size()
+                        + " benchmarks, report in " + moduleDir.relativize(work.resolve("jmh.log")));
+                scores = JmhRows.run(settings, fixture.file(), work.resolve("jmh.log"));
+            }
             Report report = new Report(scores, work);
-            report.jmhRows();
-
-            progress("row 4: storm, " + settings.stormThreads() + " threads x " + settings.stormConnects()
-                    + " connects on a fresh conn_id");
-            try {
-                report.storm(Storm.run(fixture, settings.stormThreads(), settings.stormConnects()));
-            } catch (Exception e) {
-                report.stormFailed(BenchEnv.reason(e));
+            if (settings.runs("1")) {
+                report.jmhRows();
             }
 
-            progress("row 5: cold start, " + settings.coldStartRuns() + " fresh JVMs per driver");
+            if (settings.runs("4")) {
+                progress("row 4: storm, " + settings.stormThreads() + " threads x " + settings.stormConnects()
+                        + " connects on a fresh conn_id");
+                try {
+                    report.storm(Storm.run(fixture, settings.stormThreads(), settings.stormConnects()));
+                } catch (Exception e) {
+                    report.stormFailed(BenchEnv.reason(e));
+                }
+            }
+
             Sizes sizes;
             try {
                 sizes = Sizes.find(moduleDir, version);
@@ -78,13 +86,34 @@ public final class Benchmarks {
                 report.coldStartFailed(e.getMessage());
                 report.sizesFailed(e.getMessage());
             }
-            if (sizes != null) {
+            if (sizes != null && settings.runs("5")) {
+                progress("row 5: cold start, " + settings.coldStartRuns() + " fresh JVMs per driver");
                 try {
                     report.coldStart(ColdStart.run(fixture.env(), sizes, settings.coldStartRuns(), work));
                 } catch (IOException e) {
                     report.coldStartFailed(e.getMessage());
                 }
                 report.sizes(sizes);
+            }
+
+            if (settings.runs("7")) {
+                progress("row 7: soak, " + settings.soakThreads() + " threads for " + settings.soakSeconds() + " s, "
+                        + settings.soakFaultPercent() + " % of AWS calls faulted, 1 s TTLs");
+                try {
+                    report.soak(Soak.run(fixture, settings.soakThreads(), settings.soakSeconds(),
+                            settings.soakFaultPercent()));
+                } catch (Exception e) {
+                    report.soakFailed(BenchEnv.reason(e));
+                }
+            }
+            if (sizes != null && settings.runs("8")) {
+                progress("row 8: fleet, " + settings.fleetSize() + " fresh JVMs at once, GetParameter held to "
+                        + settings.fleetRate() + "/s");
+                try {
+                    report.fleet(Fleet.run(fixture, sizes, settings.fleetSize(), settings.fleetRate(), work));
+                } catch (Exception e) {
+                    report.fleetFailed(BenchEnv.reason(e));
+                }
             }
 
             System.out.println();

@@ -116,7 +116,7 @@ final class ColdStart {
     }
 
     /** Copies the probe's class file alone into {@code dir}, so the child's class path holds nothing else of ours. */
-    private static Path copyProbe(Path dir) throws IOException {
+    static Path copyProbe(Path dir) throws IOException {
         String resource = ColdStartProbe.class.getName().replace('.', '/') + ".class";
         Path target = dir.resolve(resource);
         Files.createDirectories(target.getParent());

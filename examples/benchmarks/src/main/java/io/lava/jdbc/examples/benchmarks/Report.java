@@ -180,6 +180,39 @@ final class Report {
         table.add("6", "size", "n/a (" + reason + ")", "-", "-", "-", "");
     }
 
+    /** Row 7. Goal: no failed connect; threads and heap bounded. */
+    void soak(Soak.Outcome s) {
+        table.add("7", "soak: " + s.threads() + " threads for " + s.seconds() + " s, " + s.faultPercent()
+                        + " % of AWS calls faulted at random, 1 s TTLs, three conn_ids",
+                s.connects() + " connects, " + s.failures() + " failed", "-", "-",
+                "0 failed: " + (s.failures() == 0 ? "met" : "missed"),
+                s.awsCalls() + " AWS calls, " + s.faults() + " faulted; threads " + s.threadsBefore()
+                        + " before, at most " + s.threadsMax() + " during; heap " + s.heapBeforeMiB() + " MiB before, "
+                        + s.heapAfterMiB() + " MiB after (after GC)"
+                        + (s.firstFailure() == null ? "" : "; first failure: " + s.firstFailure()));
+    }
+
+    /** Row 7 when it could not run. */
+    void soakFailed(String reason) {
+        table.add("7", "soak under random AWS faults", "n/a (" + reason + ")", "-", "-", "0 failed", "");
+    }
+
+    /** Row 8. Goal: every JVM connects. */
+    void fleet(Fleet.Outcome f) {
+        table.add("8", "fleet: " + f.size() + " fresh JVMs at once, one conn_id, GetParameter held to " + f.rate()
+                        + "/s (burst 1)",
+                f.connected() + " connected, " + (f.size() - f.connected()) + " failed, last after "
+                        + String.format(java.util.Locale.ROOT, "%.1f s", f.wallMillis() / 1000.0), "-", "-",
+                "0 failed: " + (f.connected() == f.size() ? "met" : "missed"),
+                f.calls() + " GetParameter calls, " + f.throttled() + " throttled; default awsApiCallTimeout"
+                        + (f.firstFailure() == null ? "" : "; first failure: " + f.firstFailure()));
+    }
+
+    /** Row 8 when it could not run. */
+    void fleetFailed(String reason) {
+        table.add("8", "fleet of fresh JVMs, rate-limited SSM", "n/a (" + reason + ")", "-", "-", "0 failed", "");
+    }
+
     /** @return the table */
     String render() {
         return table.render();
