@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryUtils;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
@@ -50,8 +51,22 @@ final public class ConnectRetryStrategy implements RetryStrategy {
     /** Longest back-off between throttled attempts. */
     public static final long THROTTLING_MAX_MILLIS = 10_000;
 
-    /** The time allowed for the call the current thread is making through {@link #call}. */
-    private static final ThreadLocal<Duration> BUDGET = new ThreadLocal<>();
+    /** The call the current thread is making through {@link #call}. */
+    private static final ThreadLocal<CallState> CALL = new ThreadLocal<>();
+
+    /**
+     * One call's time allowed and its throttled attempts so far (the SDK runs a synchronous call's retries on the
+     * calling thread).
+     */
+    private static final class CallState {
+        final Duration budget;
+        SdkException lastThrottled;
+        int throttledAttempts;
+
+        CallState(Duration budget) {
+            this.budget = budget;
+        }
+    }
 
     private final RetryStrategy throttling;
     private final RetryStrategy transientErrors;
@@ -82,22 +97,34 @@ final public class ConnectRetryStrategy implements RetryStrategy {
 
     /**
      * Makes an SDK call on this thread with its deadline known to the retry policy: {@code timeouts.apiCall()} from
-     * now.
+     * now. When the SDK's {@code apiCallTimeout} ends a call whose earlier attempts were throttled (the last attempt
+     * outlived the deadline), the last throttling failure is thrown instead, with the number of attempts and the
+     * timeout as a suppressed exception: the call failed because it was throttled, not because AWS did not answer.
      *
      * @param timeouts the call's limits (also set on the request, where the SDK enforces them)
      * @param call the SDK call
      * @return what the call returns
+     * @throws SdkException what the SDK throws, or the last throttling failure as described
      */
     public static <T> T call(CallTimeouts timeouts, Supplier<T> call) {
-        Duration previous = BUDGET.get();
-        BUDGET.set(timeouts.apiCall());
+        CallState previous = CALL.get();
+        CallState state = new CallState(timeouts.apiCall());
+        CALL.set(state);
         try {
             return call.get();
+        } catch (ApiCallTimeoutException timeout) {
+            if (state.lastThrottled == null) {
+                throw timeout;
+            }
+            SdkException throttled = state.lastThrottled.toBuilder()
+                    .numAttempts(state.throttledAttempts + 1).build();
+            throttled.addSuppressed(timeout);
+            throw throttled;
         } finally {
             if (previous == null) {
-                BUDGET.remove();
+                CALL.remove();
             } else {
-                BUDGET.set(previous);
+                CALL.set(previous);
             }
         }
     }
@@ -119,7 +146,8 @@ final public class ConnectRetryStrategy implements RetryStrategy {
 
     @Override
     public AcquireInitialTokenResponse acquireInitialToken(AcquireInitialTokenRequest request) {
-        Duration budget = BUDGET.get();
+        CallState state = CALL.get();
+        Duration budget = state == null ? null : state.budget;
         Token token = new Token(throttling.acquireInitialToken(request).token(),
                 transientErrors.acquireInitialToken(request).token(),
                 budget == null ? Long.MAX_VALUE : nanoTime.getAsLong() + budget.toNanos());
@@ -143,6 +171,11 @@ final public class ConnectRetryStrategy implements RetryStrategy {
     public RefreshRetryTokenResponse refreshRetryToken(RefreshRetryTokenRequest request) {
         Token token = (Token) request.token();
         boolean throttled = throttled(request.failure());
+        CallState state = CALL.get();
+        if (state != null) {
+            state.lastThrottled = throttled ? (SdkException) request.failure() : null;
+            state.throttledAttempts += throttled ? 1 : 0;
+        }
         RetryStrategy delegate = throttled ? throttling : transientErrors;
         RetryToken own = throttled ? token.throttlingToken() : token.transientToken();
         RefreshRetryTokenResponse response;

@@ -71,6 +71,33 @@ class ConnectRetryStrategyTest {
     }
 
     @Test
+    void aCallTimedOutAfterThrottledAttemptsFailsAsThrottled() {
+        io.lava.jdbc.internal.request.CallTimeouts timeouts = new io.lava.jdbc.internal.request.CallTimeouts(
+                Duration.ofSeconds(3), Duration.ofSeconds(1));
+        AwsServiceException throttled = error(400, "ThrottlingException");
+        software.amazon.awssdk.core.exception.ApiCallTimeoutException timeout =
+                software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(3000);
+        // as the SDK does: two throttled attempts, then the third outlives the call's deadline
+        assertThatThrownBy(() -> ConnectRetryStrategy.call(timeouts, () -> {
+            RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create("test")).token();
+            token = retry(token, throttled).token();
+            retry(token, throttled);
+            throw timeout;
+        })).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+            assertThat(e.isThrottlingException()).isTrue();
+            assertThat(e.numAttempts()).isEqualTo(3);
+            assertThat(e.getSuppressed()).containsExactly(timeout);
+        });
+        // a timeout after a failure that was not throttling stays a timeout
+        assertThatThrownBy(() -> ConnectRetryStrategy.call(timeouts, () -> {
+            RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create("test")).token();
+            token = retry(token, throttled).token();
+            retry(token, error(500, "InternalServerError"));
+            throw timeout;
+        })).isSameAs(timeout);
+    }
+
+    @Test
     void otherRetryableFailuresGetThreeAttempts() {
         assertThat(attemptsUntilGivenUp(Duration.ofSeconds(600), error(500, "InternalServerError"))).isEqualTo(3);
         assertThat(attemptsUntilGivenUp(Duration.ofSeconds(600), error(503, "ServiceUnavailable"))).isEqualTo(3);
