@@ -54,6 +54,10 @@ class ShadedJarReferencesIT {
             Allowance.absent("org/flywaydb/**",
                     "Flyway: the driver's Flyway plugin (io.lava.jdbc.flyway) is loaded only by Flyway's own"
                             + " ServiceLoader, so Flyway is there whenever it is (a provided dependency)"),
+            Allowance.absent("liquibase/**",
+                    "Liquibase: the driver's Liquibase extension (io.lava.jdbc.liquibase) is loaded only by"
+                            + " Liquibase's own ServiceLoader, so Liquibase is there whenever it is (a provided"
+                            + " dependency)"),
             Allowance.absent(SDK + "crt/**",
                     "the AWS CRT (aws-crt, native code), not bundled: the SDK checks that it is on the class path"
                             + " before it uses it for SigV4a signing and the CRC32C, CRC64NVME and XXHash checksums;"
