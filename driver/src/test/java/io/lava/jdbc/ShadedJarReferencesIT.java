@@ -61,6 +61,10 @@ class ShadedJarReferencesIT {
             Allowance.absent("scala/**",
                     "the Scala library, named by the same Spark classes (scala.Option, scala.collection.immutable.Map,"
                             + " scala.Function1): Spark brings it, in Scala 2.12 or 2.13"),
+            Allowance.absent("liquibase/**",
+                    "Liquibase: the driver's Liquibase extension (io.lava.jdbc.liquibase) is loaded only by"
+                            + " Liquibase's own ServiceLoader, so Liquibase is there whenever it is (a provided"
+                            + " dependency)"),
             Allowance.absent(SDK + "crt/**",
                     "the AWS CRT (aws-crt, native code), not bundled: the SDK checks that it is on the class path"
                             + " before it uses it for SigV4a signing and the CRC32C, CRC64NVME and XXHash checksums;"

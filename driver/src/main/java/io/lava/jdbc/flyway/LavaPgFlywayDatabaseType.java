@@ -31,8 +31,9 @@ import org.flywaydb.core.internal.parser.ParsingContext;
  *
  * <p>Registered through {@code META-INF/services/org.flywaydb.core.extensibility.Plugin}, which only Flyway reads.
  * No other class of the driver refers to Flyway, so the driver works without Flyway on the class path. Needs
- * {@code flyway-core} and {@code flyway-database-postgresql}; built and tested with Flyway 11.8.2. Stateless and
- * thread-safe.
+ * {@code flyway-core} and {@code flyway-database-postgresql}; built against Flyway 11.8.2, whose {@code BaseDatabaseType}
+ * methods are the same in Flyway 10 through 13; tested with 11.8.2 and, by the Flyway matrix ({@code tests/flyway}),
+ * with 10.21.0, 11.20.3, 12.5.0 and 13.12.1. Stateless and thread-safe.
  */
 public class LavaPgFlywayDatabaseType extends BaseDatabaseType {
 
