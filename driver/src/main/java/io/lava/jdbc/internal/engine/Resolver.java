@@ -24,8 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge,
- * then an {@code https://} or {@code s3://} {@code ssl_ca_file} fetched to a private file (unless the user set {@code sslrootcert}), then
- * (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
+ * then an {@code https://} or {@code s3://} {@code ssl_ca_file} fetched to a private file (unless the user set
+ * {@code sslrootcert}), then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
  * through the engine's {@link Caches}, reading from its {@link Sources}.
  *
  * <p>Thread-safe: each {@link #resolve} works on its own state. Logs each step at FINE under {@code io.lava.jdbc};

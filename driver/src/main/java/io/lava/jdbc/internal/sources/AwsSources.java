@@ -8,7 +8,8 @@ import io.lava.jdbc.internal.request.ConnectionOptions;
  * and the RDS token signer, over one {@link AwsClientRegistry}.
  *
  * @param aws the engine's AWS clients and credential providers
- * @param caBundles the engine's fetcher of {@code https://} and {@code s3://} CA bundles, closed (its files deleted) with these sources
+ * @param caBundles the engine's fetcher of {@code https://} and {@code s3://} CA bundles, closed (its files deleted)
+ *     with these sources
  */
 public record AwsSources(AwsClientRegistry aws, CaBundleSource caBundles) implements Sources {
 

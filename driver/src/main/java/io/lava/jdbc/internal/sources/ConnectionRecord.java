@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code enabled} counts as false; {@code type} must be one of {@link LavaType#ACCEPTED}, compared ignoring case as lava
  * lowercases it ({@link LavaType#forName}); {@code port}, when present, is an integer from 1 to 65535 (a number, or a
  * string of digits); text fields must be strings; an empty string counts as absent, as in lava's Python; {@code ssl_mode} is one of {@code require}, {@code verify-ca}, {@code verify-full}
- * (legacy {@code ssl: true} means {@code require}); an {@code http://} {@code ssl_ca_file} (or {@code ca_cert}) is refused; fields
+ * (legacy {@code ssl: true} means {@code require}); an {@code http://} {@code ssl_ca_file} (or {@code ca_cert}) is
+ * refused; fields
  * starting with {@code x-} or {@code X-}, and fields this driver does not use, are
  * ignored. {@code host}, {@code port}, {@code database} and {@code user} may still be missing here: a secret can fill
  * them ({@link ResolvedConnection#of}).
