@@ -161,7 +161,8 @@ class BadInputIT {
                 row("port zero", "jdbc:lava-pg:bad/port-zero", "08001", "field 'port' must be an integer"),
                 row("ssl_mode not lava's", "jdbc:lava-pg:bad/ssl-disable", "08001",
                         "field 'ssl_mode' is 'disable'; allowed values: require, verify-ca, verify-full"),
-                row("CA bundle on S3", "jdbc:lava-pg:bad/ca-s3", "0A000", "is an S3 URI"),
+                row("CA bundle on S3, no such bucket", "jdbc:lava-pg:bad/ca-s3", "08001",
+                        "ca bundle: the CA bundle s3://bucket/rds-ca.pem (the record's ssl_ca_file) does not exist"),
                 // credentials
                 row("host missing", "jdbc:lava-pg:bad/no-host", "08001", "field 'host' is missing"),
                 row("user missing", "jdbc:lava-pg:bad/no-user", "08001", "field 'user' is missing"),

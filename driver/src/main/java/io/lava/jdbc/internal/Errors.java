@@ -13,7 +13,7 @@ final public class Errors {
     public static final String UNABLE_TO_CONNECT = "08001";
     /** Invalid authorization: disabled record, missing password, access denied, parameter outside the realm. */
     public static final String INVALID_AUTHORIZATION = "28000";
-    /** A lava feature the driver does not support (an {@code s3://} or {@code https://} CA bundle). */
+    /** A feature the driver does not support (an {@code s3://} CA bundle in a directory bucket, an unwrap it cannot do). */
     public static final String NOT_SUPPORTED = "0A000";
 
     /** The resolution steps, as named in error messages and logs. */

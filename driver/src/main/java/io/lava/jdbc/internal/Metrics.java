@@ -30,7 +30,7 @@ final public class Metrics implements LavaPgDriverMXBean {
 
     /** The AWS services whose API calls are counted. */
     public enum Service {
-        DYNAMODB, SSM, SECRETS_MANAGER
+        DYNAMODB, SSM, SECRETS_MANAGER, S3
     }
 
     private final LongAdder[] hits = adders(Kind.values().length);

@@ -32,8 +32,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Local AWS endpoints over real HTTP, for tests and examples: DynamoDB, SSM Parameter Store and Secrets Manager,
- * all answered in this JVM by one WireMock server.
+ * Local AWS endpoints over real HTTP, for tests and examples: DynamoDB, SSM Parameter Store, Secrets Manager and S3
+ * {@code GetObject} ({@link #s3()}), all answered in this JVM by one WireMock server.
  *
  * <p>{@link #endpoint()} serves all three services. DynamoDB calls (header {@code X-Amz-Target: DynamoDB_20120810.*})
  * are answered by an in-memory stand-in ({@code GetItem} over the JSON 1.0 protocol, with typed attribute values,
@@ -62,6 +62,7 @@ public final class LocalAws implements AutoCloseable {
 
     private final DynamoDbStandIn dynamoDb;
     private final WireMockServer wireMock;
+    private final S3StandIn s3;
     private final Map<String, UUID> stubs = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,6 +72,7 @@ public final class LocalAws implements AutoCloseable {
         this.dynamoDb = dynamoDb;
         this.wireMock = wireMock;
         this.faults = faults;
+        this.s3 = new S3StandIn(wireMock);
     }
 
     /**
@@ -130,6 +132,11 @@ public final class LocalAws implements AutoCloseable {
      */
     public AwsCredentialsProvider credentialsProvider() {
         return CREDENTIALS;
+    }
+
+    /** @return S3 {@code GetObject} on {@link #endpoint()}, path-style */
+    public S3StandIn s3() {
+        return s3;
     }
 
     // ---- DynamoDB -------------------------------------------------------------------------------

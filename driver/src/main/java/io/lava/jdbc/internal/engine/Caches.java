@@ -8,6 +8,7 @@ import io.lava.jdbc.internal.sources.CaBundleSource;
 import io.lava.jdbc.internal.sources.ConnectionRecord;
 import io.lava.jdbc.internal.sources.ParameterSource;
 import io.lava.jdbc.internal.sources.RecordSource;
+import io.lava.jdbc.internal.sources.S3ObjectSource;
 import io.lava.jdbc.internal.sources.SecretFields;
 import io.lava.jdbc.internal.sources.SecretSource;
 import io.lava.jdbc.internal.sources.TokenSource;
@@ -84,16 +85,29 @@ final public class Caches {
         }
     }
 
-    /** An {@code https://} CA bundle, fetched to a private file. */
-    public record CaBundleKey(CaBundleSource source, String uri) implements RefreshingCache.Loadable<Path> {
+    /**
+     * An {@code https://} or {@code s3://} CA bundle, fetched to a private file; an S3 one also keyed by the S3 source
+     * (region, profile, endpoint).
+     *
+     * @param source the engine's CA bundle files
+     * @param s3 the S3 source for an {@code s3://} URI, {@code null} for {@code https://}
+     * @param uri the record's {@code ssl_ca_file}
+     */
+    public record CaBundleKey(CaBundleSource source, S3ObjectSource s3, String uri)
+            implements RefreshingCache.Loadable<Path> {
+        /** An {@code https://} bundle. */
+        public CaBundleKey(CaBundleSource source, String uri) {
+            this(source, null, uri);
+        }
+
         @Override
         public Path load(CallTimeouts timeouts) {
-            return source.fetch(uri, timeouts);
+            return s3 == null ? source.fetch(uri, timeouts) : source.fetch(uri, s3, timeouts);
         }
 
         @Override
         public String describe() {
-            return "CA bundle " + uri;
+            return "CA bundle " + uri + (s3 == null ? "" : " in " + s3.scope().region());
         }
     }
 

@@ -26,8 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge,
- * then an {@code https://} {@code ssl_ca_file} fetched to a private file (unless the user set {@code sslrootcert}), then
- * (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
+ * then an {@code https://} or {@code s3://} {@code ssl_ca_file} fetched to a private file (unless the user set
+ * {@code sslrootcert}), then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
  * through the engine's {@link Caches}, reading from its {@link Sources}.
  *
  * <p>Thread-safe: each {@link #resolve} works on its own state. Logs each step at FINE under {@code io.lava.jdbc};
@@ -152,11 +152,13 @@ final public class Resolver {
             ResolvedConnection resolved = step(Step.CREDENTIALS,
                     () -> ResolvedConnection.of(realm, record, password, merged));
             String caFile = resolved.sslCaFile();
-            if (caFile != null && caFile.regionMatches(true, 0, "https://", 0, 8)
-                    && options.pgProperties().get("sslrootcert") == null) {
+            boolean https = caFile != null && caFile.regionMatches(true, 0, "https://", 0, 8);
+            boolean s3 = caFile != null && caFile.regionMatches(true, 0, "s3://", 0, 5);
+            if ((https || s3) && options.pgProperties().get("sslrootcert") == null) {
                 ResolvedConnection withUri = resolved;
                 resolved = step(Step.CA_BUNDLE, () -> withUri.withSslCaFile(cached(Step.CA_BUNDLE,
-                        new Caches.CaBundleKey(sources.caBundles(), caFile), options.recordTtl(),
+                        new Caches.CaBundleKey(sources.caBundles(), s3 ? sources.s3Objects(options.aws()) : null,
+                                caFile), options.recordTtl(),
                         ttl -> caches.caBundles(ttl, options.maxStale())).toString()));
             }
             if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN) {

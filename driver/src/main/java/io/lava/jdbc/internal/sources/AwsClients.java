@@ -12,6 +12,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.utils.Lazy;
@@ -48,6 +50,7 @@ final public class AwsClients implements AutoCloseable {
     private final Lazy<DynamoDbClient> dynamoDb;
     private final Lazy<SsmClient> ssm;
     private final Lazy<SecretsManagerClient> secretsManager;
+    private final Lazy<S3Client> s3;
 
     /**
      * @param scope what the clients are for
@@ -65,6 +68,20 @@ final public class AwsClients implements AutoCloseable {
         this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder(), Metrics.Service.DYNAMODB));
         this.ssm = new Lazy<>(() -> build(SsmClient.builder(), Metrics.Service.SSM));
         this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder(), Metrics.Service.SECRETS_MANAGER));
+        this.s3 = new Lazy<>(this::buildS3);
+    }
+
+    /**
+     * The S3 client: with {@code awsEndpointUrl} set, path-style addressing ({@code <endpoint>/<bucket>/<key>}), as
+     * local S3 stand-ins and S3-compatible stores expect; without it, S3's endpoint rules decide (virtual-hosted
+     * {@code <bucket>.s3.<region>.amazonaws.com}; path-style for an {@code AWS_ENDPOINT_URL_S3} that is an IP address).
+     */
+    private S3Client buildS3() {
+        S3ClientBuilder builder = S3Client.builder();
+        if (scope.endpoint() != null) {
+            builder.forcePathStyle(true);
+        }
+        return build(builder, Metrics.Service.S3);
     }
 
     /** The retry policy of every client: stateless between calls, so one serves all. */
@@ -106,11 +123,18 @@ final public class AwsClients implements AutoCloseable {
         return secretsManager.getValue();
     }
 
+    public S3Client s3() {
+        return s3.getValue();
+    }
+
     /** Closes the clients built so far; the credentials stay open (the registry closes them). Never throws. */
     @Override
     public void close() {
         dynamoDb.close();
         ssm.close();
         secretsManager.close();
+        if (s3.hasValue()) { // Lazy.close() would build a client never used
+            s3.close();
+        }
     }
 }

@@ -4,11 +4,12 @@ import io.lava.jdbc.internal.request.AwsSettings;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 
 /**
- * The real {@link Sources}: DynamoDB or a local records file, SSM Parameter Store, Secrets Manager and the RDS token
- * signer, over one {@link AwsClientRegistry}.
+ * The real {@link Sources}: DynamoDB or a local records file, SSM Parameter Store, Secrets Manager, S3 (CA bundles)
+ * and the RDS token signer, over one {@link AwsClientRegistry}.
  *
  * @param aws the engine's AWS clients and credential providers
- * @param caBundles the engine's fetcher of {@code https://} CA bundles, closed (its files deleted) with these sources
+ * @param caBundles the engine's fetcher of {@code https://} and {@code s3://} CA bundles, closed (its files deleted)
+ *     with these sources
  */
 public record AwsSources(AwsClientRegistry aws, CaBundleSource caBundles) implements Sources {
 
@@ -32,6 +33,11 @@ public record AwsSources(AwsClientRegistry aws, CaBundleSource caBundles) implem
     @Override
     public SecretSource secrets(AwsSettings settings) {
         return new SecretsManagerSecretSource(aws, aws.scope(settings));
+    }
+
+    @Override
+    public S3ObjectSource s3Objects(AwsSettings settings) {
+        return new S3ObjectSource(aws, aws.scope(settings));
     }
 
     @Override

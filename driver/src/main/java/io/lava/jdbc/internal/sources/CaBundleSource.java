@@ -23,18 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Fetches a CA bundle named by an {@code https://} URI in a record's {@code ssl_ca_file} (lava 8.3 downloads such
- * bundles to a local file first) and writes it to a private file for pgjdbc's {@code sslrootcert} and psql's
- * {@code PGSSLROOTCERT}.
+ * Fetches a CA bundle named by an {@code https://} or {@code s3://} URI in a record's {@code ssl_ca_file} (lava 8.3
+ * downloads such bundles to a local file first) and writes it to a private file for pgjdbc's {@code sslrootcert} and
+ * psql's {@code PGSSLROOTCERT}.
  *
- * <p>Rules: the JDK's {@link HttpClient}, the server's certificate verified against the JVM's trust store (the JDK's
- * default {@code SSLContext}); no redirects; HTTP 200 only; at most {@value #MAX_BYTES} bytes; the whole fetch bounded
- * by the connect's AWS call timeout ({@code awsApiCallTimeout}); the content must parse as one or more PEM X.509
- * certificates ({@link CertificateFactory#generateCertificates}). Files go to one owner-only directory
- * ({@code rwx------}) under {@code java.io.tmpdir}, each mode {@code 0600}; {@link #close()} (the engine's close)
- * deletes the directory, and so does the JVM's exit ({@link java.io.File#deleteOnExit}) when no engine was closed. A
- * bundle refreshed after its TTL ({@code recordTtl}) goes to a new file; earlier files stay until then.
- * Failures are {@link SourceException}s with SQLState 08001. Thread-safe.
+ * <p>Rules for {@code https://}: the JDK's {@link HttpClient}, the server's certificate verified against the JVM's
+ * trust store (the JDK's default {@code SSLContext}); no redirects; HTTP 200 only; at most {@value #MAX_BYTES} bytes;
+ * the whole fetch bounded by the connect's AWS call timeout ({@code awsApiCallTimeout}). For {@code s3://}: S3
+ * {@code GetObject} through {@link S3ObjectSource} (the connect's AWS credentials, region and endpoint; at most
+ * {@value #MAX_BYTES} bytes; {@code awsApiCallTimeout} and {@code awsApiCallAttemptTimeout}). Either way the content
+ * must parse as one or more PEM X.509 certificates ({@link CertificateFactory#generateCertificates}). Files go to one
+ * owner-only directory ({@code rwx------}) under {@code java.io.tmpdir}, each mode {@code 0600}; {@link #close()} (the
+ * engine's close) deletes the directory, and so does the JVM's exit ({@link java.io.File#deleteOnExit}) when no engine
+ * was closed. A bundle refreshed after its TTL ({@code recordTtl}) goes to a new file; earlier files stay until then.
+ * Failures are {@link SourceException}s with SQLState 08001 (28000 when AWS denies an S3 call). Thread-safe.
  */
 public final class CaBundleSource implements AutoCloseable {
     /** The largest CA bundle fetched: 1 MiB. */
@@ -51,7 +53,22 @@ public final class CaBundleSource implements AutoCloseable {
      * @throws SourceException 08001 when the fetch fails, the answer is not 200, too large, or not PEM X.509
      */
     public Path fetch(String uri, CallTimeouts timeouts) {
-        byte[] body = download(uri, timeouts);
+        return write(checked(download(uri, timeouts), uri), uri);
+    }
+
+    /**
+     * @param uri the record's {@code s3://<bucket>/<key>} URI
+     * @param s3 the S3 source of the connect's region, profile and endpoint
+     * @param timeouts the connect's call limits
+     * @return the private file holding the fetched bundle
+     * @throws SourceException as {@link S3ObjectSource#get} (08001, or 28000 when denied); 08001 when the object is
+     *     not PEM X.509
+     */
+    public Path fetch(String uri, S3ObjectSource s3, CallTimeouts timeouts) {
+        return write(checked(s3.get(uri, MAX_BYTES, timeouts), uri), uri);
+    }
+
+    private static byte[] checked(byte[] body, String uri) {
         try {
             if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(body))
                     .isEmpty()) {
@@ -61,7 +78,7 @@ public final class CaBundleSource implements AutoCloseable {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, "the CA bundle at " + uri + " (the record's "
                     + "ssl_ca_file) is not PEM X.509 certificates. Point ssl_ca_file at a PEM CA bundle", e);
         }
-        return write(body, uri);
+        return body;
     }
 
     private static byte[] download(String uri, CallTimeouts timeouts) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code enabled} counts as false; {@code type} must be one of {@link LavaType#ACCEPTED}, compared ignoring case as lava
  * lowercases it ({@link LavaType#forName}); {@code port}, when present, is an integer from 1 to 65535 (a number, or a
  * string of digits); text fields must be strings; an empty string counts as absent, as in lava's Python; {@code ssl_mode} is one of {@code require}, {@code verify-ca}, {@code verify-full}
- * (legacy {@code ssl: true} means {@code require}); an {@code ssl_ca_file} (or {@code ca_cert}) on S3 is refused; fields
+ * (legacy {@code ssl: true} means {@code require}); an {@code http://} {@code ssl_ca_file} (or {@code ca_cert}) is
+ * refused; fields
  * starting with {@code x-} or {@code X-}, and fields this driver does not use, are
  * ignored. {@code host}, {@code port}, {@code database} and {@code user} may still be missing here: a secret can fill
  * them ({@link ResolvedConnection#of}).
@@ -71,11 +72,6 @@ public record ConnectionRecord(String connId, LavaType type, String host, Intege
             throw invalid("field 'ssl_ca_file' is an http:// URI (" + caFile + "): a CA bundle fetched without TLS "
                     + "could be swapped in transit, so lava-pg never fetches one over http://. Use an https:// "
                     + "URI, or copy the bundle to a local file and put its path in ssl_ca_file");
-        }
-        if (caFile != null && caFile.regionMatches(true, 0, "s3://", 0, 5)) {
-            throw new SourceException(Errors.NOT_SUPPORTED, "field 'ssl_ca_file' is an S3 URI (" + caFile
-                    + "), which lava-pg does not fetch (https:// URIs it does). Copy the CA bundle to a local file and put its path in "
-                    + "ssl_ca_file, or pass sslrootcert=<path> in the URL");
         }
         return new ConnectionRecord(connId, type, text(attributes, "host"), port(attributes.get("port"), "port", true),
                 text(attributes, "database"), text(attributes, "user"), text(attributes, "password"),

@@ -39,7 +39,18 @@ public interface Sources extends AutoCloseable {
     TokenSource tokens(AwsSettings aws);
 
     /**
-     * @return the engine's fetcher of {@code https://} CA bundles; its files are deleted by {@link #close()}
+     * @param aws region, profile and endpoint
+     * @return the S3 source of {@code s3://} CA bundles
+     * @throws SourceException (0A000) when these sources cannot read S3; (08001) when no AWS region can be found
+     */
+    default S3ObjectSource s3Objects(AwsSettings aws) {
+        throw new SourceException(io.lava.jdbc.internal.Errors.NOT_SUPPORTED, "these sources do not read S3; put a "
+                + "local path in ssl_ca_file");
+    }
+
+    /**
+     * @return the engine's fetcher of {@code https://} and {@code s3://} CA bundles; its files are deleted by
+     *     {@link #close()}
      * @throws SourceException (0A000) when these sources cannot fetch CA bundles
      */
     default CaBundleSource caBundles() {

@@ -135,12 +135,9 @@ class TlsPolicyTest {
     }
 
     @Test
-    void s3CaBundlesAreRefusedClearly() {
-        assertThatThrownBy(() -> ConnectionRecord.of("c", record("ssl_ca_file", "s3://bucket/rds.pem")))
-                .isInstanceOf(SourceException.class)
-                .hasMessageContaining("S3 URI")
-                .hasMessageContaining("sslrootcert")
-                .satisfies(e -> assertThat(((SourceException) e).sqlState()).isEqualTo("0A000"));
+    void s3CaBundlesAreKeptForTheResolverToFetch() {
+        assertThat(ConnectionRecord.of("c", record("ssl_ca_file", "s3://bucket/rds.pem")).sslCaFile())
+                .isEqualTo("s3://bucket/rds.pem");
     }
 
     @Test
