@@ -127,6 +127,7 @@ class ShadedJarReferencesIT {
     void everyReferencedClassIsInTheJarInTheJdkOrAbsentOnPurpose() throws IOException {
         List<Allowance> allowances = new ArrayList<>(ABSENT);
         allowances.add(uncalledOperations(jar));
+        allowances.add(undeclaredExceptions());
         JarReferenceCheck.Result result = JarReferenceCheck.check(jar, allowances);
         assertThat(result.passes()).as(result::report).isTrue();
     }
@@ -233,6 +234,71 @@ class ShadedJarReferencesIT {
         return Allowance.stubs("the AWS operations nothing calls: " + called,
                 n -> stubs.matcher(n).matches(),
                 "model, marshaller, paginator and waiter classes of operations the driver never calls");
+    }
+
+    /**
+     * Exceptions of AWS's common error codes (AWS API reference, "Common errors"), which any operation may answer
+     * whether or not it declares them; kept for every trimmed service that models them.
+     */
+    static final Set<String> COMMON = Set.of("AccessDeniedException", "ThrottlingException", "ValidationException",
+            "ServiceQuotaExceededException", "ResourceNotFoundException", "InternalServerErrorException",
+            "LimitExceededException", "RequestLimitExceededException");
+
+    /** Services whose modeled exceptions are kept only as far as the called operations declare them. */
+    static final Map<String, String> TRIMMED_EXCEPTIONS = Map.of("ssm", "SsmClient", "dynamodb", "DynamoDbClient");
+
+    /**
+     * The modeled exceptions (SSM, DynamoDB) that no called operation declares in its client interface's
+     * {@code throws} clause, read from the SDK's own (unrelocated) interface on the test class path. The client's
+     * error-code mapper names every exception of the service, but builds the one for a code only when that code
+     * arrives (a switch of lambdas); AWS answers an operation with its own errors and the common ones
+     * ({@link #COMMON}, kept), so the others may be absent. A code outside both would end as an incomplete-jar
+     * error (a {@code LinkageError}).
+     */
+    static Allowance undeclaredExceptions() throws IOException {
+        Map<String, Set<String>> called = calledOperations(jar);
+        List<String> alternatives = new ArrayList<>();
+        for (Map.Entry<String, String> service : TRIMMED_EXCEPTIONS.entrySet()) {
+            Set<String> declared = declaredExceptions(service.getKey(), service.getValue(),
+                    called.getOrDefault(service.getKey(), Set.of()));
+            assertThat(declared).as("exceptions declared by the called operations of " + service.getKey())
+                    .isNotEmpty();
+            declared.addAll(COMMON);
+            alternatives.add(Pattern.quote(SERVICES + service.getKey() + "/model/") + "(?!(?:"
+                    + String.join("|", declared) + ")(?:\\$|$))\\w+Exception(?:\\$.*)?");
+        }
+        Pattern undeclared = Pattern.compile(String.join("|", alternatives));
+        return new Allowance("modeled exceptions the called operations do not declare: " + called,
+                n -> undeclared.matcher(n).matches(), false, 0,
+                "modeled exceptions of SSM and DynamoDB that the called operations do not declare");
+    }
+
+    /** The simple names of the exceptions that {@code operations} declare in the SDK's client interface. */
+    static Set<String> declaredExceptions(String service, String clientInterface, Set<String> operations)
+            throws IOException {
+        String path = "software/amazon/awssdk/services/" + service + "/";
+        Set<String> methods = new TreeSet<>();
+        operations.forEach(op -> methods.add(Character.toLowerCase(op.charAt(0)) + op.substring(1)));
+        Set<String> declared = new TreeSet<>();
+        try (InputStream in = ShadedJarReferencesIT.class.getClassLoader()
+                .getResourceAsStream(path + clientInterface + ".class")) {
+            new org.objectweb.asm.ClassReader(in.readAllBytes()).accept(new org.objectweb.asm.ClassVisitor(
+                    org.objectweb.asm.Opcodes.ASM9) {
+                @Override
+                public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                                   String signature, String[] exceptions) {
+                    if (methods.contains(name) && exceptions != null) {
+                        for (String e : exceptions) {
+                            if (e.startsWith(path + "model/")) {
+                                declared.add(e.substring(path.length() + "model/".length()));
+                            }
+                        }
+                    }
+                    return null;
+                }
+            }, org.objectweb.asm.ClassReader.SKIP_CODE);
+        }
+        return declared;
     }
 
     /**
