@@ -1,13 +1,17 @@
 package io.lava.jdbc.internal.sources;
 
+import io.lava.jdbc.internal.Errors;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -68,9 +72,26 @@ final public class AwsThreads implements AutoCloseable {
         return new OnCredentialsThread(provider, this);
     }
 
+    /**
+     * Resolves on the credentials thread and waits at most the budget of the AWS call being made
+     * ({@link ConnectRetryStrategy#currentBudget()}): the SDK resolves credentials before its {@code apiCallTimeout}
+     * starts counting, so a credentials source that hangs (an STS or instance-metadata endpoint that does not answer)
+     * would otherwise hold the connect past its deadline. Without a budget it waits for the provider.
+     *
+     * @throws NoCredentialsException (08001) when the budget runs out first; the resolution goes on on the credentials
+     *     thread and its result is kept by the SDK provider's own cache
+     */
     private AwsCredentials resolve(Supplier<AwsCredentials> resolution) {
+        Duration budget = ConnectRetryStrategy.currentBudget();
         try {
-            return credentials.submit(resolution::get).get();
+            Future<AwsCredentials> result = credentials.submit(resolution::get);
+            return budget == null ? result.get() : result.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new NoCredentialsException(Errors.UNABLE_TO_CONNECT, "resolving AWS credentials took longer than "
+                    + "the call's time limit (" + budget.toMillis() + " ms: awsApiCallTimeout, capped by "
+                    + "loginTimeout). The credentials source (STS, IAM Identity Center, the container or instance "
+                    + "metadata endpoint) did not answer in time: check that endpoint and the network",
+                    SdkClientException.create("credentials not resolved in time", e));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

@@ -129,6 +129,15 @@ final public class ConnectRetryStrategy implements RetryStrategy {
         }
     }
 
+    /**
+     * @return the time allowed for the call this thread is making through {@link #call} (its
+     *     {@code awsApiCallTimeout}, already capped by the connect's deadline), or {@code null} outside such a call
+     */
+    public static Duration currentBudget() {
+        CallState state = CALL.get();
+        return state == null ? null : state.budget;
+    }
+
     /** @return whether the SDK counts {@code failure} as throttling */
     public static boolean throttled(Throwable failure) {
         return failure instanceof SdkException e && RetryUtils.isThrottlingException(e);
