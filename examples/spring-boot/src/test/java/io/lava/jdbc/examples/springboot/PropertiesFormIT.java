@@ -73,15 +73,17 @@ class PropertiesFormIT {
         String readme = Files.readString(Path.of("..", "..", "README.md"));
         String section = readme.substring(readme.indexOf("### Spring Boot\n"));
         section = section.substring(0, section.indexOf("\n### ", 1));
-        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+        // examples/spring-boot's files, also when examples/spring-boot-4 runs this test over them
+        Path example = Path.of("..", "spring-boot");
+        String properties = Files.readString(example.resolve("src/main/resources/application.properties"));
         for (String key : List.of("spring.datasource.url=jdbc:lava-pg:${LAVA_REALM:",
                 "spring.datasource.driver-class-name=io.lava.jdbc.LavaPgDriver",
                 "spring.datasource.hikari.maximum-pool-size=", "spring.datasource.hikari.data-source-properties[")) {
             assertThat(section).as("README ### Spring Boot").contains(key);
             assertThat(properties).as("application.properties").contains(key);
         }
-        String configuration = Files.readString(Path.of("src/main/java",
-                getClass().getPackageName().replace('.', '/'), "LavaDataSourceConfiguration.java"));
+        String configuration = Files.readString(example.resolve(Path.of("src/main/java",
+                getClass().getPackageName().replace('.', '/'), "LavaDataSourceConfiguration.java")));
         for (String line : List.of("@ConfigurationProperties(\"lava.datasource\")",
                 "@ConfigurationProperties(\"spring.datasource.hikari\")", "pool.setDataSource(lavaDataSource);")) {
             assertThat(section).as("README ### Spring Boot").contains(line);
