@@ -152,7 +152,13 @@ class DeadlineIT {
                 // its outcome does not matter here
             }
         });
-        Thread.sleep(500);
+        // (its GetParameter has reached the stub, which holds the answer back) ...
+        String parameter = "/lava/" + realm + "/pw";
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+             aws.calls("AmazonSSM.GetParameter", parameter) == 0; ) {
+            assertThat(System.nanoTime() - end).as("the first connect's GetParameter reached the stub").isNegative();
+            Thread.sleep(10);
+        }
         // ... and one with loginTimeout waits for that read no longer than its deadline
         failsInTime(realm, props(true), "parameter");
         first.get(30, TimeUnit.SECONDS);
