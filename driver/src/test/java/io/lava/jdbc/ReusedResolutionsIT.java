@@ -36,6 +36,9 @@ class ReusedResolutionsIT {
 
     @BeforeAll
     static void setUp(LocalPostgres postgres, LocalAws localAws) throws Exception {
+        // the JVM has its platform MBean server before the first connect (as under a JMX agent, an application server
+        // or a pool that registers MBeans), so the driver registers its MBean at once instead of a few seconds later
+        ManagementFactory.getPlatformMBeanServer();
         pg = postgres;
         aws = localAws;
         pg.createRole("reuse_user", PASSWORD);

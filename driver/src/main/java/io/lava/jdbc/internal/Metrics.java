@@ -3,11 +3,13 @@ package io.lava.jdbc.internal;
 import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.LavaPgDriverMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -51,27 +53,87 @@ final public class Metrics implements LavaPgDriverMXBean {
     }
 
     /** Whether {@link #register()} registered this instance (and {@link #unregister()} must remove it). */
-    private volatile boolean registered;
+    // guarded by this
+    private boolean registered;
+    /** Whether {@link #unregister()} ran: a registration still under way must not add the MBean after it. */
+    // guarded by this
+    private boolean unregistered;
+
+    /** How long {@link #registerSoon} waits before registering in a JVM that has no platform MBean server yet. */
+    public static final Duration REGISTRATION_DELAY = Duration.ofSeconds(5);
+
+    /** The thread waiting to register, or {@code null}. Guarded by this. */
+    private Thread pending;
+
+    /**
+     * Registers these counters ({@link #register()}) now when the JVM already has its platform MBean server (a JMX
+     * agent, an application server, a pool or framework that registers MBeans), and otherwise from a daemon thread
+     * ({@code lava-pg-jmx}) after {@code delay}. Building a fresh JVM's platform MBean server loads several hundred JDK
+     * classes, about 0.1 s of CPU (the benchmark's row 5): this keeps it off the first connect, and a JVM that ends
+     * sooner (a command-line run, a short job) never pays for it. {@link #unregister()} before the delay ends the
+     * thread without registering.
+     *
+     * @param delay how long to wait when there is no platform MBean server yet ({@link #REGISTRATION_DELAY})
+     */
+    public void registerSoon(Duration delay) {
+        registerSoon(delay, !MBeanServerFactory.findMBeanServer(null).isEmpty());
+    }
+
+    /** As {@link #registerSoon(Duration)}, told whether the JVM has its platform MBean server (tests). */
+    void registerSoon(Duration delay, boolean serverExists) {
+        if (serverExists) {
+            register();
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                return; // unregistered first
+            }
+            register();
+        }, "lava-pg-jmx");
+        t.setDaemon(true);
+        t.setContextClassLoader(Metrics.class.getClassLoader());
+        synchronized (this) {
+            if (unregistered) {
+                return;
+            }
+            pending = t;
+        }
+        t.start();
+    }
 
     /**
      * Registers these counters with the platform MBean server as {@value #OBJECT_NAME}, unless another engine of this
-     * JVM (another class loader's driver) holds the name; failures are logged at FINE only.
+     * JVM (another class loader's driver) holds the name or {@link #unregister()} already ran; failures are logged at
+     * FINE only.
      */
     public void register() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(OBJECT_NAME);
-            if (!server.isRegistered(name)) {
-                server.registerMBean(this, name);
-                registered = true;
+            synchronized (this) {
+                if (!unregistered && !server.isRegistered(name)) {
+                    server.registerMBean(this, name);
+                    registered = true;
+                }
             }
         } catch (JMException | RuntimeException e) {
             LOG.log(Level.FINE, "could not register the " + OBJECT_NAME + " MBean", e);
         }
     }
 
-    /** Removes the MBean if {@link #register()} added it. Idempotent; never throws. */
-    public void unregister() {
+    /**
+     * Removes the MBean if {@link #register()} added it, and keeps a registration still under way from adding it.
+     * Idempotent; never throws.
+     */
+    public synchronized void unregister() {
+        unregistered = true;
+        if (pending != null) {
+            pending.interrupt();
+            pending = null;
+        }
         if (!registered) {
             return;
         }

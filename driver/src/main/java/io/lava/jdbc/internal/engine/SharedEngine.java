@@ -2,11 +2,13 @@ package io.lava.jdbc.internal.engine;
 
 import io.lava.jdbc.LavaPgDataSource;
 import io.lava.jdbc.LavaPgDriver;
+import io.lava.jdbc.internal.Metrics;
 
 /**
  * The engine of this class loader, shared by every {@code LavaPgDriver} instance, {@code LavaPgDataSource} and the
- * command line: built by the first connect (its counters registered as the driver's MBean), closed when the registered
- * driver is deregistered; a connect after that builds a new one. Internal: the seam through which the driver, the CLI,
+ * command line: built by the first connect (its counters registered as the driver's MBean, {@link Metrics#registerSoon}:
+ * at once when the JVM has a platform MBean server, else a few seconds later), closed when the registered driver is
+ * deregistered; a connect after that builds a new one. Internal: the seam through which the driver, the CLI,
  * the tests and the benchmarks reach the engine; not an API. Thread-safe.
  */
 final public class SharedEngine {
@@ -25,7 +27,7 @@ final public class SharedEngine {
         synchronized (LOCK) {
             if (engine == null) {
                 Engine created = Engine.create(System::getenv);
-                created.metrics().register();
+                created.metrics().registerSoon(Metrics.REGISTRATION_DELAY);
                 engine = created;
             }
             return engine;

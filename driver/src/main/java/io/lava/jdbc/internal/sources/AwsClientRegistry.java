@@ -18,17 +18,22 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.utils.IoUtils;
+import software.amazon.awssdk.utils.Lazy;
 
 /**
  * The engine's AWS clients and credential providers: one {@link AwsClients} per (region, profile, endpoint) and one
  * credentials provider per profile, built on first use and shared by every connect of the engine.
  *
  * <p>Bounded: at most {@value #MAXIMUM_SCOPES} scopes are kept; the least recently used one beyond that is closed (a
- * later connect for it builds it again). Every client times its calls on the registry's one scheduler and resolves
- * credentials on its one credentials thread ({@link AwsThreads}). {@link #close()} closes every client and
+ * later connect for it builds it again). Every client times its calls on the registry's one scheduler, resolves
+ * credentials on its one credentials thread ({@link AwsThreads}) and sends through its one HTTP client. When a scope's
+ * clients are built, its credentials start resolving on that thread at once ({@link AwsThreads#prefetch}), so that an
+ * IAM Identity Center, STS, container or instance-metadata round trip overlaps the SDK's client construction. {@link #close()} closes every client and
  * credentials provider and ends those threads. Thread-safe.
  */
 final public class AwsClientRegistry implements AutoCloseable {
@@ -39,6 +44,12 @@ final public class AwsClientRegistry implements AutoCloseable {
 
     private final Metrics metrics;
     private final AwsThreads threads = new AwsThreads();
+    /**
+     * The one HTTP client of every AWS client built here: its TLS context (the JDK's trust store, read once) is built
+     * once per engine instead of once per service.
+     */
+    private final Lazy<SdkHttpClient> http = new Lazy<>(() -> UrlConnectionHttpClient.builder()
+            .connectionTimeout(AwsClients.CONNECT_TIMEOUT).build());
     private final Cache<AwsSettings, AwsClients.Scope> scopes =
             Caffeine.newBuilder().maximumSize(MAXIMUM_SCOPES * 4L).build();
     private final Cache<AwsClients.Scope, AwsClients> clients;
@@ -103,8 +114,9 @@ final public class AwsClientRegistry implements AutoCloseable {
             LOG.log(Level.FINE, "AWS clients for region {0}, profile {1}, endpoint {2}", new Object[] {s.region(),
                     s.profile() == null ? "(default)" : s.profile(), s.endpoint() == null ? "(SDK default)"
                             : s.endpoint()});
-            return new AwsClients(s, credentials(s.profile()), threads.scheduler(),
-                    metrics);
+            AwsCredentialsProvider scopeCredentials = credentials(s.profile());
+            threads.prefetch(scopeCredentials);
+            return new AwsClients(s, scopeCredentials, threads.scheduler(), http.getValue(), metrics);
         });
     }
 
@@ -150,6 +162,9 @@ final public class AwsClientRegistry implements AutoCloseable {
         List<AwsClients> all = new ArrayList<>(clients.asMap().values());
         clients.invalidateAll();
         all.forEach(AwsClients::close);
+        if (http.hasValue()) {
+            http.close();
+        }
         credentials.values().forEach(provider -> IoUtils.closeIfCloseable(provider, null));
         credentials.clear();
         scopes.invalidateAll();

@@ -9,7 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -20,7 +20,8 @@ import software.amazon.awssdk.utils.Lazy;
 
 /**
  * The AWS clients of one {@link Scope} (region, profile, endpoint), owned by an {@link AwsClientRegistry}: each client
- * is built on first use with the url-connection HTTP client (the only one on the driver's class path), the scope's
+ * is built on first use with the engine's one url-connection HTTP client (the only one on the driver's class path;
+ * {@link #CONNECT_TIMEOUT}), the scope's
  * credentials and, when {@code awsEndpointUrl} is set, that endpoint. Without it the SDK applies its own
  * {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables and {@code aws.endpointUrl*}
  * system properties, read when the client is built. Time limits travel with each request ({@link CallTimeouts}); the
@@ -46,6 +47,7 @@ final public class AwsClients implements AutoCloseable {
     private final Scope scope;
     private final AwsCredentialsProvider credentials;
     private final ScheduledExecutorService scheduler;
+    private final SdkHttpClient http;
     private final Metrics metrics;
     private final Lazy<DynamoDbClient> dynamoDb;
     private final Lazy<SsmClient> ssm;
@@ -57,15 +59,21 @@ final public class AwsClients implements AutoCloseable {
      * @param credentials the scope's credentials; an SDK client closes the provider it is given, so this must be one
      *     whose {@code close()} does nothing (the registry owns and closes the real one)
      * @param scheduler times every client's calls; the engine's, never shut down by a client
+     * @param http the engine's HTTP client, shared by every client and closed by its owner (an SDK client does not
+     *     close an HTTP client it is given)
      * @param metrics counts each client's API calls
      */
     public AwsClients(Scope scope, AwsCredentialsProvider credentials, ScheduledExecutorService scheduler,
-                      Metrics metrics) {
+                      SdkHttpClient http, Metrics metrics) {
         this.scope = scope;
         this.credentials = credentials;
         this.scheduler = scheduler;
+        this.http = http;
         this.metrics = metrics;
-        this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder(), Metrics.Service.DYNAMODB));
+        // endpoint discovery off: the driver reads from the regional endpoint, and the SDK then skips looking the
+        // setting up (environment, system properties, profile)
+        this.dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder().endpointDiscoveryEnabled(false),
+                Metrics.Service.DYNAMODB));
         this.ssm = new Lazy<>(() -> build(SsmClient.builder(), Metrics.Service.SSM));
         this.secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder(), Metrics.Service.SECRETS_MANAGER));
         this.s3 = new Lazy<>(this::buildS3);
@@ -89,12 +97,11 @@ final public class AwsClients implements AutoCloseable {
 
     /**
      * The retry policy {@link ConnectRetryStrategy} (two SDK standard strategies: throttling until the deadline, other
-     * retryable errors 3 attempts, no retry quota — AWS SDK docs, "Retry behavior"); TCP connect at most
-     * {@link #CONNECT_TIMEOUT}.
+     * retryable errors 3 attempts, no retry quota — AWS SDK docs, "Retry behavior"); the engine's one HTTP client.
      */
     private <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder,
                                                                                       Metrics.Service service) {
-        builder.httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT))
+        builder.httpClient(http)
                 .region(scope.region())
                 .credentialsProvider(credentials);
         ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()

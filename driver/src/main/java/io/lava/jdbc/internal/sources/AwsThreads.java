@@ -108,6 +108,30 @@ final public class AwsThreads implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts resolving {@code provider}'s credentials on the credentials thread and returns at once, so that the
+     * resolution (possibly a round trip to IAM Identity Center, STS or a metadata endpoint) overlaps what the caller
+     * does next; the SDK providers keep what they resolved, and the AWS call's own resolution, queued behind this one,
+     * gets it from them. A failure is dropped here: the call's own resolution reports it.
+     *
+     * @param provider a provider from {@link #onCredentialsThread}; any other is left alone
+     */
+    public void prefetch(AwsCredentialsProvider provider) {
+        if (provider instanceof OnCredentialsThread on) {
+            try {
+                credentials.execute(() -> {
+                    try {
+                        on.delegate().resolveCredentials();
+                    } catch (RuntimeException e) {
+                        // reported by the AWS call's own resolution
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed: the call reports it
+            }
+        }
+    }
+
     /** A provider whose resolution runs on the credentials thread. */
     private record OnCredentialsThread(AwsCredentialsProvider delegate, AwsThreads threads)
             implements AwsCredentialsProvider {

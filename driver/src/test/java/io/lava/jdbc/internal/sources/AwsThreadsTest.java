@@ -57,4 +57,38 @@ class AwsThreadsTest {
                 .isEqualTo("AKIDANSWERS");
         assertThat(provider.resolveCredentials().accessKeyId()).isEqualTo("AKIDANSWERS");
     }
+
+    @Test
+    void prefetchReturnsAtOnceAndResolvesOnTheCredentialsThread() throws Exception {
+        java.util.List<String> threadNames = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch resolved = new CountDownLatch(1);
+        AwsCredentialsProvider provider = threads.onCredentialsThread(() -> {
+            threadNames.add(Thread.currentThread().getName());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            resolved.countDown();
+            return AwsBasicCredentials.create("AKIDPREFETCHED", "unused");
+        });
+
+        threads.prefetch(provider); // the source hangs until released: prefetch must not wait for it
+        release.countDown();
+
+        assertThat(resolved.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(threadNames).singleElement().asString().startsWith("lava-pg-aws-credentials-");
+    }
+
+    @Test
+    void aFailingPrefetchIsLeftToTheCallsOwnResolution() {
+        AwsCredentialsProvider provider = threads.onCredentialsThread(() -> {
+            throw new NoCredentialsException("08001", "no credentials here", null);
+        });
+
+        threads.prefetch(provider);
+
+        assertThatThrownBy(provider::resolveCredentials).isInstanceOf(NoCredentialsException.class)
+                .hasMessageContaining("no credentials here");
+    }
 }
