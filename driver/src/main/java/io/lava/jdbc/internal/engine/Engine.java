@@ -15,6 +15,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -55,6 +60,8 @@ final public class Engine implements AutoCloseable {
     private final Resolver resolver;
     private final ReusedResolutions reuse;
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+    /** The engine's own pool for {@link Resolver}'s concurrent reads, or {@code null} when the caller gave one. */
+    private final ExecutorService ownFetches;
     private volatile boolean closed;
 
     /**
@@ -65,12 +72,18 @@ final public class Engine implements AutoCloseable {
      * @param sources where values are read from; closed with the engine
      */
     public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources) {
+        this(env, ticker, executor, executor, metrics, sources, null);
+    }
+
+    private Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Executor fetches, Metrics metrics,
+                   Sources sources, ExecutorService ownFetches) {
         this.env = env;
         this.ticker = ticker;
         this.metrics = metrics;
         this.sources = sources;
+        this.ownFetches = ownFetches;
         this.caches = new Caches(ticker, executor, metrics);
-        this.resolver = new Resolver(caches, sources, ticker::read);
+        this.resolver = new Resolver(caches, sources, ticker::read, fetches);
         this.reuse = new ReusedResolutions(env, resolver, ticker::read, metrics);
     }
 
@@ -82,8 +95,27 @@ final public class Engine implements AutoCloseable {
      */
     public static Engine create(UnaryOperator<String> env) {
         Metrics metrics = new Metrics();
-        return new Engine(env, Ticker.systemTicker(), ForkJoinPool.commonPool(), metrics,
-                new AwsSources(new AwsClientRegistry(metrics)));
+        ExecutorService fetches = fetchPool();
+        return new Engine(env, Ticker.systemTicker(), ForkJoinPool.commonPool(), fetches, metrics,
+                new AwsSources(new AwsClientRegistry(metrics)), fetches);
+    }
+
+    /**
+     * Threads for the reads a resolve makes at the same time (a record's secret while its SSM parameter is read):
+     * daemons named {@code lava-pg-fetch-N} with the driver's class loader, started when needed, ended after 30 s
+     * idle and by {@link #close()}.
+     */
+    private static ExecutorService fetchPool() {
+        ClassLoader driver = Engine.class.getClassLoader();
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), task -> {
+                    Thread t = new Thread(task, "lava-pg-fetch-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    t.setContextClassLoader(driver);
+                    return t;
+                });
+        return pool;
     }
 
     /**
@@ -163,7 +195,8 @@ final public class Engine implements AutoCloseable {
 
     /**
      * Ends the engine: forgets reusable resolutions, empties the caches, closes the AWS clients and credential
-     * providers (their SDK threads end) and unregisters the MBean. Idempotent; never throws.
+     * providers (their SDK threads end), unregisters the MBean and ends the engine's fetch threads. Idempotent; never
+     * throws.
      */
     @Override
     public void close() {
@@ -175,5 +208,8 @@ final public class Engine implements AutoCloseable {
         caches.invalidateAll();
         sources.close();
         metrics.unregister();
+        if (ownFetches != null) {
+            ownFetches.shutdownNow();
+        }
     }
 }

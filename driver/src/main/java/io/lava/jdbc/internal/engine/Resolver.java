@@ -18,6 +18,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -39,16 +42,30 @@ final public class Resolver {
     private final Caches caches;
     private final Sources sources;
     private final LongSupplier nanoTime;
+    private final Executor fetches;
 
     /**
+     * A resolver that reads one item at a time.
+     *
      * @param caches the engine's caches
      * @param sources where values are read from on a cache miss
      * @param nanoTime the clock step timings are measured with
      */
     public Resolver(Caches caches, Sources sources, LongSupplier nanoTime) {
+        this(caches, sources, nanoTime, Runnable::run);
+    }
+
+    /**
+     * @param caches the engine's caches
+     * @param sources where values are read from on a cache miss
+     * @param nanoTime the clock step timings are measured with
+     * @param fetches runs the secret's read while the caller reads the SSM parameter, for a record that names both
+     */
+    public Resolver(Caches caches, Sources sources, LongSupplier nanoTime, Executor fetches) {
         this.caches = caches;
         this.sources = sources;
         this.nanoTime = nanoTime;
+        this.fetches = fetches;
     }
 
     /**
@@ -98,6 +115,20 @@ final public class Resolver {
         return new Caches.TokenKey(source, source.identity(), host, port, resolved.user());
     }
 
+    /**
+     * One item read through its cache (or from its source), before it is recorded in a run's state.
+     *
+     * @param value the value
+     * @param invalidation drops the entry from its cache, or {@code null} when read past the cache
+     * @param stale whether the cache served a stale value (the source failed)
+     * @param uncached whether it was read straight from the source (a TTL of zero)
+     * @param dueNanos when the entry is due for refresh, on the engine's clock
+     * @param timing the step's timing
+     */
+    private record Fetched<V>(V value, Runnable invalidation, boolean stale, boolean uncached, long dueNanos,
+                              Resolution.StepTiming timing) {
+    }
+
     /** The state of one resolve. */
     private final class Run {
         private final ConnectionRef ref;
@@ -123,6 +154,13 @@ final public class Resolver {
                     new Caches.RecordKey(sources.records(options), connId), options.recordTtl(),
                     ttl -> caches.records(ttl, options.maxStale())));
 
+            // a record with both: the secret is read on another thread while this one reads the parameter (two
+            // round trips in the time of one); each failure still names its own step, the parameter's first
+            CompletableFuture<Fetched<SecretFields>> secretRead = null;
+            if (record.secretId() != null && record.passwordParameter() != null) {
+                secretRead = CompletableFuture.supplyAsync(() -> fetchSecret(record.secretId()), fetches);
+            }
+
             String parameterValue = null;
             if (record.passwordParameter() != null) {
                 String name = record.passwordParameter();
@@ -141,10 +179,9 @@ final public class Resolver {
 
             SecretFields secret = SecretFields.NONE;
             if (record.secretId() != null) {
-                String secretId = record.secretId();
-                secret = step(Step.SECRET, () -> cached(Step.SECRET,
-                        new Caches.SecretKey(sources.secrets(options.aws()), secretId), options.secretTtl(),
-                        ttl -> caches.secrets(ttl, options.maxStale())));
+                CompletableFuture<Fetched<SecretFields>> started = secretRead;
+                secret = step(Step.SECRET, () -> keep(started != null ? join(started)
+                        : fetchSecret(record.secretId())));
             }
 
             SecretFields merged = secret;
@@ -185,30 +222,60 @@ final public class Resolver {
          */
         private <K extends RefreshingCache.Loadable<V>, V> V cached(Step step, K key, Duration ttl,
                                                                      Function<Duration, RefreshingCache<K, V>> kind) {
+            return keep(fetch(step, key, ttl, kind));
+        }
+
+        private Fetched<SecretFields> fetchSecret(String secretId) {
+            return fetch(Step.SECRET, new Caches.SecretKey(sources.secrets(options.aws()), secretId),
+                    options.secretTtl(), ttl -> caches.secrets(ttl, options.maxStale()));
+        }
+
+        /** The read itself; touches none of this run's state, so it may run on another thread. */
+        private <K extends RefreshingCache.Loadable<V>, V> Fetched<V> fetch(Step step, K key, Duration ttl,
+                                                                            Function<Duration, RefreshingCache<K, V>> kind) {
             long start = nanoTime.getAsLong();
             CallTimeouts timeouts = deadline.cap(options.timeouts(), "reading the " + key.describe());
-            V value;
-            boolean fromCache;
             if (ttl.isZero()) {
-                value = RefreshingCache.load(key, timeouts);
-                fromCache = false;
+                V value = RefreshingCache.load(key, timeouts);
+                return new Fetched<>(value, null, false, true, 0, new Resolution.StepTiming(step,
+                        nanoTime.getAsLong() - start, false, key::describe));
+            }
+            RefreshingCache<K, V> cache = kind.apply(ttl);
+            RefreshingCache.Lookup<V> lookup = cache.get(key, timeouts, options.timeouts());
+            long due = lookup.stale() ? 0 : cache.refreshDueNanos(lookup.entry());
+            return new Fetched<>(lookup.value(), () -> cache.invalidate(key, lookup.entry()), lookup.stale(), false,
+                    due, new Resolution.StepTiming(step, nanoTime.getAsLong() - start, lookup.fromCache(),
+                    key::describe));
+        }
+
+        /** Records a read in this run's state (on the resolving thread) and returns its value. */
+        private <V> V keep(Fetched<V> read) {
+            if (read.invalidation() != null) {
+                invalidations.add(read.invalidation());
+            }
+            if (read.uncached() || read.stale()) {
                 reusable = false;
             } else {
-                RefreshingCache<K, V> cache = kind.apply(ttl);
-                RefreshingCache.Lookup<V> lookup = cache.get(key, timeouts, options.timeouts());
-                invalidations.add(() -> cache.invalidate(key, lookup.entry()));
-                value = lookup.value();
-                fromCache = lookup.fromCache();
-                if (lookup.stale()) {
-                    reusable = false;
-                } else {
-                    long due = cache.refreshDueNanos(lookup.entry());
-                    reusableUntil = !anyCached || due - reusableUntil < 0 ? due : reusableUntil;
-                    anyCached = true;
-                }
+                reusableUntil = !anyCached || read.dueNanos() - reusableUntil < 0 ? read.dueNanos() : reusableUntil;
+                anyCached = true;
             }
-            steps.add(new Resolution.StepTiming(step, nanoTime.getAsLong() - start, fromCache, key::describe));
-            return value;
+            steps.add(read.timing());
+            return read.value();
+        }
+
+        /** Waits for a read started on another thread; what it threw is thrown here, unwrapped. */
+        private <V> Fetched<V> join(CompletableFuture<Fetched<V>> read) {
+            try {
+                return read.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
         }
 
         /** Runs a step; a failure after the deadline passed is reported as the deadline's, with it as cause. */

@@ -26,6 +26,8 @@ final class FakeSources implements Sources {
     final Map<String, String> secrets = new ConcurrentHashMap<>();
     /** Item name (conn_id, parameter name, secret id, or {@code "token"}) to the failure its next reads throw. */
     final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
+    /** Item name to what runs when it is read, before anything else (e.g. to hold a read until another one starts). */
+    final Map<String, Runnable> onRead = new ConcurrentHashMap<>();
     final AtomicInteger recordReads = new AtomicInteger();
     final AtomicInteger parameterReads = new AtomicInteger();
     final AtomicInteger secretReads = new AtomicInteger();
@@ -89,6 +91,10 @@ final class FakeSources implements Sources {
     };
 
     private void fail(String item) {
+        Runnable hook = onRead.get(item);
+        if (hook != null) {
+            hook.run();
+        }
         RuntimeException failure = failures.get(item);
         if (failure != null) {
             throw failure;
