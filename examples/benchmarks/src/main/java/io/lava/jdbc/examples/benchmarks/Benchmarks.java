@@ -52,7 +52,7 @@ public final class Benchmarks {
         String loadBefore = loadAverage();
 
         progress("starting a throwaway PostgreSQL (TLS on) and the local AWS endpoints");
-        try (LocalPostgres pg = LocalPostgres.builder().config("max_connections", "200").start();
+        try (LocalPostgres pg = Fixture.server().start();
              LocalAws aws = LocalAws.start();
              Fixture fixture = Fixture.create(pg, aws, work)) {
             String server = serverVersion(fixture.env());
@@ -87,9 +87,11 @@ public final class Benchmarks {
                 report.sizesFailed(e.getMessage());
             }
             if (sizes != null && settings.runs("5")) {
-                progress("row 5: cold start, " + settings.coldStartRuns() + " fresh JVMs per driver");
+                progress("row 5: cold start, " + settings.coldStartRuns() + " rounds of 6 fresh JVMs, then untimed "
+                        + "runs for the JVM counters, the check's peak RSS and the timeline");
                 try {
-                    report.coldStart(ColdStart.run(fixture.env(), sizes, settings.coldStartRuns(), work));
+                    report.coldStart(ColdStart.run(fixture.env(), AlternativeJars.find(moduleDir, sizes),
+                            settings.coldStartRuns(), work));
                 } catch (IOException e) {
                     report.coldStartFailed(e.getMessage());
                 }
