@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Turns the outcomes into the table's rows. A row whose measurement failed reads {@code n/a} with the reason. Ratios
  * are lava-pg over the baseline (below 1 lava-pg is faster, above 1 slower); for rows 1 and 3 the median of the
- * per-pair ratios with its 95% confidence interval in brackets ({@link PairStats}).
+ * per-pair ratios with its 95% confidence interval in brackets ({@link PairStats}); for row 5 each variant over pgjdbc
+ * alone, the median of the per-round ratios the same way, with a block under the table ({@link ColdStartReport}).
  */
 final class Report {
     static final String WRAPPER = "aws-advanced-jdbc-wrapper 2.6.4";
