@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The benchmark's world on the throwaway servers: one database, four roles that may log in only over TLS (and two
- * that the server trusts over TLS, for the cold-start IAM variants), the lava
- * records of realm {@value BenchEnv#REALM} (SSM password, Secrets Manager secret, RDS IAM token; all with
+ * The benchmark's world on the throwaway servers: one database, four roles that may log in only over TLS, two that
+ * the server trusts over TLS without a password check (the cold-start IAM variants, {@link #server()}), the lava
+ * records of realm {@value BenchEnv#REALM} (SSM password, Secrets Manager secret, two RDS IAM records; all with
  * {@code ssl_mode: verify-full} and the test CA), the SSM SecureString and the secret, and the {@link BenchEnv} file
  * the JMH forks read. Passwords are random for each run and never printed.
  */
