@@ -47,6 +47,10 @@ public final class BenchEnv {
     public static final String ROLE_IAM_LAVA = "bench_iam_lava";
     /** Role the AWS Advanced JDBC Wrapper's IAM token is the password of. */
     public static final String ROLE_IAM_WRAPPER = "bench_iam_wrapper";
+    /** Role of the cold-start IAM record {@link #IAM_COLD}: let in over TLS without a password check ({@code trust}). */
+    public static final String ROLE_IAM_COLD = "bench_iam_cold";
+    /** Role the AWS Advanced JDBC Wrapper logs in as in the cold-start row; trusted like {@link #ROLE_IAM_COLD}. */
+    public static final String ROLE_IAM_WRAPPER_COLD = "bench_iam_wrapper_cold";
 
     /** conn_id of the record whose password is an SSM SecureString. */
     public static final String WARM = "warm";
@@ -54,6 +58,11 @@ public final class BenchEnv {
     public static final String SECRET = "secret";
     /** conn_id of the {@code postgres-aurora} record that authenticates with an RDS IAM token. */
     public static final String IAM = "iam";
+    /**
+     * conn_id of the {@code postgres-aurora} record of the cold-start row: every fresh JVM mints a new token, which the
+     * throwaway server cannot verify, so its role {@link #ROLE_IAM_COLD} is trusted over TLS and refused without it.
+     */
+    public static final String IAM_COLD = "iam-cold";
     /** The secret both Secrets Manager paths read. */
     public static final String SECRET_ID = "/lava/bench/secret";
 

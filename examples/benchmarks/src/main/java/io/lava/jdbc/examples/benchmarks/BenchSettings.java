@@ -6,9 +6,9 @@ import java.util.Properties;
  * How long and how hard the run is, from system properties ({@code mvn ... exec:java -Dbench.quick=true}).
  *
  * <p>Defaults: JMH 1 fork, 4 warmup and 6 measurement iterations of 2 s (a connect takes milliseconds here, and C2
- * needs a few seconds of them to settle); storm 64 threads x 50 connects; 5 timed cold starts per driver.
+ * needs a few seconds of them to settle); storm 64 threads x 50 connects; 9 timed cold-start rounds.
  * {@code -Dbench.quick=true} is a smoke run: 1 warmup and 2 measurement iterations of 0.5 s, storm 16 x 10, 2 cold
- * starts. Each number can also be set on its own (below); a bad value stops the run before anything starts.
+ * start rounds. Each number can also be set on its own (below); a bad value stops the run before anything starts.
  *
  * @param quick whether {@code bench.quick} is set
  * @param warmupIterations {@code bench.warmupIterations}: JMH warmup iterations per benchmark
@@ -16,7 +16,7 @@ import java.util.Properties;
  * @param iterationMillis {@code bench.iterationMillis}: length of one JMH iteration
  * @param stormThreads {@code bench.stormThreads}: threads connecting at once in the storm
  * @param stormConnects {@code bench.stormConnects}: connects per storm thread
- * @param coldStartRuns {@code bench.coldStartRuns}: timed fresh-JVM runs per driver
+ * @param coldStartRuns {@code bench.coldStartRuns}: timed cold-start rounds (each runs every variant once)
  * @param soakSeconds {@code bench.soakSeconds}: how long the soak (row 7) runs (default 180, quick 20)
  * @param soakThreads {@code bench.soakThreads}: threads connecting in the soak (default 16, quick 8)
  * @param soakFaultPercent {@code bench.soakFaultPercent}: percentage of AWS calls faulted in the soak (default 30)
@@ -52,7 +52,7 @@ record BenchSettings(boolean quick, int warmupIterations, int measurementIterati
                 number(p, "bench.iterationMillis", quick ? 500 : 2000, 100, 60_000),
                 number(p, "bench.stormThreads", quick ? 16 : 64, 1, 150),
                 number(p, "bench.stormConnects", quick ? 10 : 50, 1, 10_000),
-                number(p, "bench.coldStartRuns", quick ? 2 : 5, 1, 100),
+                number(p, "bench.coldStartRuns", quick ? 2 : 9, 1, 100),
                 number(p, "bench.soakSeconds", quick ? 20 : 180, 5, 3600),
                 number(p, "bench.soakThreads", quick ? 8 : 16, 1, 100),
                 number(p, "bench.soakFaultPercent", 30, 0, 90),

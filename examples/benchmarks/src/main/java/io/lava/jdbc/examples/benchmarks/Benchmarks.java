@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  *
  * <p>Run from the repository root: {@code mvn -B -q -DskipTests -pl examples/benchmarks -am package exec:java}
  * (add {@code -Dbench.quick=true} for a smoke run; other knobs: {@link BenchSettings}). Rows 1 to 3 are JMH
- * benchmarks in forked JVMs ({@link JmhRows}); row 4 runs in this JVM ({@link Storm}); row 5 times child JVMs
- * ({@link ColdStart}); row 6 reads jar sizes ({@link Sizes}); row 7 is a soak under random AWS faults ({@link Soak});
+ * benchmarks in forked JVMs ({@link JmhRows}); row 4 runs in this JVM ({@link Storm}); row 5 times six kinds of child
+ * JVMs ({@link ColdStart}); row 6 reads jar sizes ({@link Sizes}); row 7 is a soak under random AWS faults ({@link Soak});
  * row 8 a fleet of fresh JVMs against a rate-limited SSM ({@link Fleet}). {@code -Dbench.rows=7,8} runs only those
  * (rows 1 to 3 are {@code 1}; 5 also gives 6). JMH's own report goes to
  * {@code examples/benchmarks/target/bench/jmh.log}.
@@ -52,7 +52,7 @@ public final class Benchmarks {
         String loadBefore = loadAverage();
 
         progress("starting a throwaway PostgreSQL (TLS on) and the local AWS endpoints");
-        try (LocalPostgres pg = LocalPostgres.builder().config("max_connections", "200").start();
+        try (LocalPostgres pg = Fixture.server().start();
              LocalAws aws = LocalAws.start();
              Fixture fixture = Fixture.create(pg, aws, work)) {
             String server = serverVersion(fixture.env());
@@ -87,9 +87,11 @@ public final class Benchmarks {
                 report.sizesFailed(e.getMessage());
             }
             if (sizes != null && settings.runs("5")) {
-                progress("row 5: cold start, " + settings.coldStartRuns() + " fresh JVMs per driver");
+                progress("row 5: cold start, " + settings.coldStartRuns() + " rounds of 6 fresh JVMs, then untimed "
+                        + "runs for the JVM counters, the check's peak RSS and the timeline");
                 try {
-                    report.coldStart(ColdStart.run(fixture.env(), sizes, settings.coldStartRuns(), work));
+                    report.coldStart(ColdStart.run(fixture.env(), AlternativeJars.find(moduleDir, sizes),
+                            settings.coldStartRuns(), work));
                 } catch (IOException e) {
                     report.coldStartFailed(e.getMessage());
                 }

@@ -1,46 +1,63 @@
 package io.lava.jdbc.examples.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Row 5: a fresh JVM ({@code java -cp <probe>:<driver jars> ColdStartProbe <url>}, this JDK, default flags) from
- * process start to its first successful query, timed by this process until the child prints {@code ok}.
+ * Row 5: fresh JVMs of this JDK with default flags, from process start to the first successful {@code select 1}
+ * ({@link ColdStartProbe} prints {@code ok}) or, for {@code lava-pg check}, to its exit with status 0; six variants
+ * against the same server and TLS settings ({@link ColdStartVariant#all}).
  *
- * <p>lava-pg gets {@code jdbc:lava-pg:bench/warm?awsEndpointUrl=...&awsRegion=us-east-1} and dummy AWS credentials in
- * its environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_EC2_METADATA_DISABLED});
- * every run reads the record from the local DynamoDB and the password from the SSM stub over loopback HTTP, then connects
- * with {@code sslmode=verify-full}. pgjdbc alone gets its jar, the same server, role and TLS settings, and the
- * password in {@value ColdStartProbe#PASSWORD_VARIABLE}. One untimed run of each warms the OS file cache; then the
- * timed runs alternate between the two.
+ * <p>Each variant runs once untimed (the OS file cache), then {@code runs} rounds: each round runs every variant once,
+ * one after the other, in an order that rotates by one place each round ({@link #rotation}), so no variant always
+ * follows the same one. A variant that fails is reported with its reason and dropped; the others go on. After the
+ * rounds, untimed runs: one per variant with {@code -XX:+PerfDataSaveToFile} ({@link JvmCounters}), {@code runs} of
+ * {@code check} with {@link PeakRssAgent} (its peak RSS: it is not the probe), and one each of 5a and pgjdbc alone
+ * with {@code -Xlog:class+load} ({@link StartupTimeline}).
  */
 final class ColdStart {
-    private static final long TIMEOUT_SECONDS = 60;
 
     /**
-     * @param lavaNanos lava-pg's timed runs
-     * @param pgjdbcNanos pgjdbc's timed runs
-     * @param classpathLabel which jars lava-pg ran from
+     * @param variant the variant
+     * @param nanos its time in each round, in round order; empty when it failed
+     * @param peakKib its peak RSS in each round (or each agent run, for {@code check}); {@code -1} where unknown
+     * @param counters the JVM's counters of one untimed run, or {@code null}
+     * @param countersFailure why there are none, or {@code null}
+     * @param failure why the variant has no times, or {@code null}
      */
-    record Outcome(long[] lavaNanos, long[] pgjdbcNanos, String classpathLabel) {
-        long lavaMedian() {
-            return median(lavaNanos);
+    record Result(ColdStartVariant variant, long[] nanos, long[] peakKib, JvmCounters counters,
+                  String countersFailure, String failure) {
+        boolean ok() {
+            return failure == null;
         }
 
-        long pgjdbcMedian() {
-            return median(pgjdbcNanos);
+        long medianNanos() {
+            return PairStats.median(nanos);
+        }
+
+        /** @return the median of the known peak RSS values in KiB, or {@code -1} */
+        long medianPeakKib() {
+            long[] known = Arrays.stream(peakKib).filter(k -> k >= 0).toArray();
+            return known.length == 0 ? -1 : PairStats.median(known);
+        }
+    }
+
+    /**
+     * @param rounds timed rounds
+     * @param results one per variant, in the table's order
+     * @param timelines the class-load timelines by column name (5a and pgjdbc alone), those that could be read
+     * @param timelineFailure why a timeline is missing, or {@code null}
+     */
+    record Outcome(int rounds, List<Result> results, Map<String, StartupTimeline> timelines, String timelineFailure) {
+        Result get(String id) {
+            return results.stream().filter(r -> r.variant().id().equals(id)).findFirst().orElseThrow();
         }
     }
 
@@ -49,90 +66,119 @@ final class ColdStart {
 
     /**
      * @param env the servers
-     * @param sizes where the driver's jars are
-     * @param runs timed runs per driver
-     * @param work a directory for the probe class and the children's error output
-     * @return the times
-     * @throws IOException when a child cannot start or fails (the message quotes its error output)
+     * @param jars the drivers' jars
+     * @param runs timed rounds
+     * @param work a directory for the probe, the agent, counter files, logs and the children's error output
+     * @return the results
+     * @throws IOException when the probe or agent cannot be written
      * @throws InterruptedException when interrupted
      */
-    static Outcome run(BenchEnv env, Sizes sizes, int runs, Path work) throws IOException, InterruptedException {
-        Path probe = copyProbe(work.resolve("probe"));
-        List<String> lava = command(probe, sizes.coldStartClasspath(), env.lavaUrl(BenchEnv.WARM));
-        String tls = "?sslmode=verify-full&sslrootcert="
-                + URLEncoder.encode(env.caCertificate(), StandardCharsets.UTF_8) + "&user=" + BenchEnv.ROLE_SSM + "&ApplicationName=lv-" + BenchEnv.REALM + "-" + BenchEnv.WARM;
-        List<String> pgjdbc = command(probe, List.of(sizes.pgjdbcJar()), env.serverUrl("jdbc:postgresql:") + tls);
-        String password = env.password(BenchEnv.ROLE_SSM);
-        Path errors = work.resolve("cold-start.err");
-
-        once(lava, null, errors);
-        once(pgjdbc, password, errors);
-        long[] lavaNanos = new long[runs];
-        long[] pgjdbcNanos = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            lavaNanos[i] = once(lava, null, errors);
-            pgjdbcNanos[i] = once(pgjdbc, password, errors);
-        }
-        return new Outcome(lavaNanos, pgjdbcNanos, sizes.coldStartLabel());
-    }
-
-    private static List<String> command(Path probe, List<Path> jars, String url) {
-        List<String> entries = new ArrayList<>();
-        entries.add(probe.toString());
-        jars.forEach(jar -> entries.add(jar.toString()));
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                String.join(File.pathSeparator, entries), ColdStartProbe.class.getName(), url);
-    }
-
-    /** Starts the child and returns the nanoseconds until it printed {@code ok}. */
-    private static long once(List<String> command, String password, Path errors)
+    static Outcome run(BenchEnv env, AlternativeJars jars, int runs, Path work)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(errors.toFile());
-        Map<String, String> environment = pb.environment();
-        environment.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("LAVA_") || k.startsWith("PG"));
-        environment.put("AWS_ACCESS_KEY_ID", BenchEnv.ACCESS_KEY_ID);
-        environment.put("AWS_SECRET_ACCESS_KEY", BenchEnv.SECRET_ACCESS_KEY);
-        environment.put("AWS_EC2_METADATA_DISABLED", "true");
-        if (password != null) {
-            environment.put(ColdStartProbe.PASSWORD_VARIABLE, password);
-        }
-        long start = System.nanoTime();
-        Process child = pb.start();
-        String line;
-        try (InputStream out = child.getInputStream();
-             BufferedReader reader = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8))) {
-            line = reader.readLine();
-        }
-        long elapsed = System.nanoTime() - start;
-        if (!child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new IOException("cold-start child did not exit within " + TIMEOUT_SECONDS + " s");
-        }
-        if (!"ok".equals(line) || child.exitValue() != 0) {
-            String err = Files.readString(errors, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-            throw new IOException("cold-start child failed (exit " + child.exitValue() + "): " + err);
-        }
-        return elapsed;
-    }
-
-    /** Copies the probe's class file alone into {@code dir}, so the child's class path holds nothing else of ours. */
-    static Path copyProbe(Path dir) throws IOException {
-        String resource = ColdStartProbe.class.getName().replace('.', '/') + ".class";
-        Path target = dir.resolve(resource);
-        Files.createDirectories(target.getParent());
-        try (InputStream in = ColdStartProbe.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("class file " + resource + " not found");
+        List<ColdStartVariant> variants = ColdStartVariant.all(env, jars,
+                ColdStartChild.copyProbe(work.resolve("probe")));
+        Path agent = ColdStartChild.agentJar(work.resolve("agent"));
+        ColdStartChild child = new ColdStartChild(work);
+        Map<String, String> failures = new LinkedHashMap<>();
+        Map<String, long[]> nanos = new LinkedHashMap<>();
+        Map<String, long[]> peaks = new LinkedHashMap<>();
+        List<ColdStartVariant> live = new ArrayList<>();
+        for (ColdStartVariant v : variants) {
+            try {
+                child.run(v, List.of());
+                live.add(v);
+                nanos.put(v.id(), new long[runs]);
+                peaks.put(v.id(), new long[runs]);
+            } catch (IOException e) {
+                failures.put(v.id(), e.getMessage());
             }
-            Files.write(target, in.readAllBytes());
         }
-        return dir;
+        for (int round = 0; round < runs; round++) {
+            for (ColdStartVariant v : rotation(live, round)) {
+                if (failures.containsKey(v.id())) {
+                    continue;
+                }
+                try {
+                    ColdStartChild.Sample s = child.run(v, List.of());
+                    nanos.get(v.id())[round] = s.nanos();
+                    peaks.get(v.id())[round] = s.peakKib();
+                } catch (IOException e) {
+                    failures.put(v.id(), "round " + (round + 1) + ": " + e.getMessage());
+                }
+            }
+        }
+
+        List<Result> results = new ArrayList<>();
+        for (ColdStartVariant v : variants) {
+            if (failures.containsKey(v.id())) {
+                results.add(new Result(v, new long[0], new long[0], null, null, failures.get(v.id())));
+                continue;
+            }
+            JvmCounters counters = null;
+            String countersFailure = null;
+            Path perf = work.resolve("cold-start-" + v.id() + ".hsperf");
+            try {
+                Files.deleteIfExists(perf);
+                child.run(v, List.of("-XX:+PerfDataSaveToFile", "-XX:PerfDataSaveFile=" + perf));
+                counters = JvmCounters.read(perf);
+            } catch (IOException e) {
+                countersFailure = e.getMessage();
+            }
+            long[] peak = peaks.get(v.id());
+            if (!v.probe()) {
+                peak = agentPeaks(child, v, agent, runs, work);
+            }
+            results.add(new Result(v, nanos.get(v.id()), peak, counters, countersFailure, null));
+        }
+
+        Map<String, StartupTimeline> timelines = new LinkedHashMap<>();
+        String timelineFailure = null;
+        for (String id : List.of(ColdStartVariant.TIMELINE, ColdStartVariant.PGJDBC)) {
+            ColdStartVariant v = variants.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            Path log = work.resolve("cold-start-" + id + ".classload.log");
+            try {
+                Files.deleteIfExists(log);
+                child.run(v, List.of("-Xlog:class+load:file=" + log + ":uptime"));
+                timelines.put(id + " " + v.name(), StartupTimeline.parse(Files.readAllLines(log,
+                        StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                timelineFailure = e.getMessage();
+            }
+        }
+        return new Outcome(runs, List.copyOf(results), timelines, timelineFailure);
     }
 
-    static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /** Untimed runs of a non-probe variant with the agent attached; {@code -1} for a run that left no value. */
+    private static long[] agentPeaks(ColdStartChild child, ColdStartVariant v, Path agent, int runs, Path work)
+            throws InterruptedException {
+        long[] peak = new long[runs];
+        Path file = work.resolve("cold-start-" + v.id() + ".peak");
+        for (int i = 0; i < runs; i++) {
+            peak[i] = -1;
+            try {
+                Files.deleteIfExists(file);
+                child.run(v, List.of("-javaagent:" + agent + "=" + file));
+                if (Files.isRegularFile(file)) {
+                    peak[i] = ColdStartChild.peakKib(Files.readString(file, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // no value for this run
+            }
+        }
+        return peak;
+    }
+
+    /**
+     * @param variants the variants in table order
+     * @param round the round, from 0
+     * @return the order of that round: the list rotated left by {@code round} places
+     */
+    static <T> List<T> rotation(List<T> variants, int round) {
+        int n = variants.size();
+        List<T> order = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            order.add(variants.get((round + i) % n));
+        }
+        return order;
     }
 }

@@ -19,18 +19,22 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The benchmark's world on the throwaway servers: one database, four roles that may log in only over TLS, the lava
- * records of realm {@value BenchEnv#REALM} (SSM password, Secrets Manager secret, RDS IAM token; all with
+ * The benchmark's world on the throwaway servers: one database, four roles that may log in only over TLS, two that
+ * the server trusts over TLS without a password check (the cold-start IAM variants, {@link #server()}), the lava
+ * records of realm {@value BenchEnv#REALM} (SSM password, Secrets Manager secret, two RDS IAM records; all with
  * {@code ssl_mode: verify-full} and the test CA), the SSM SecureString and the secret, and the {@link BenchEnv} file
  * the JMH forks read. Passwords are random for each run and never printed.
  */
 final class Fixture implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SSM_PARAMETER = "/lava/bench/ssm-password";
+    /** The cold-start IAM roles: plain roles (not in {@code tls_only}), trusted over TLS, refused without it. */
+    private static final List<String> TRUSTED_ROLES = List.of(BenchEnv.ROLE_IAM_COLD, BenchEnv.ROLE_IAM_WRAPPER_COLD);
 
     private final LocalPostgres pg;
     private final LocalAws aws;
@@ -43,6 +47,22 @@ final class Fixture implements AutoCloseable {
         this.aws = aws;
         this.env = env;
         this.file = file;
+    }
+
+    /**
+     * The server the fixture needs: {@code max_connections} 200 (the storm) and, for the cold-start IAM roles,
+     * {@code hostssl all <role> all trust} and {@code host all <role> all reject}. Those roles are not members of
+     * {@code tls_only}, whose {@code scram-sha-256} line comes first, so these lines decide for them: a fresh RDS IAM
+     * token (which this server cannot verify) is let in over TLS, and nothing is let in without TLS.
+     *
+     * @return a builder; start it and pass the server to {@link #create}
+     */
+    static LocalPostgres.Builder server() {
+        LocalPostgres.Builder builder = LocalPostgres.builder().config("max_connections", "200");
+        for (String role : TRUSTED_ROLES) {
+            builder.hba("hostssl all " + role + " all trust").hba("host all " + role + " all reject");
+        }
+        return builder;
     }
 
     /**
@@ -68,6 +88,9 @@ final class Fixture implements AutoCloseable {
             String password = randomPassword();
             pg.createTlsOnlyRole(role, password);
             values.setProperty(BenchEnv.PASSWORD_PREFIX + role, password);
+        }
+        for (String role : TRUSTED_ROLES) {
+            pg.createRole(role, randomPassword()); // never checked: pg_hba.conf trusts it over TLS
         }
         pg.createDatabase(BenchEnv.DATABASE, BenchEnv.ROLE_SSM);
 
@@ -100,6 +123,10 @@ final class Fixture implements AutoCloseable {
         Map<String, Object> iam = serverRecord(BenchEnv.IAM, "postgres-aurora");
         iam.put("user", BenchEnv.ROLE_IAM_LAVA);
         aws.putRecord(table, iam);
+
+        Map<String, Object> iamCold = serverRecord(BenchEnv.IAM_COLD, "postgres-aurora");
+        iamCold.put("user", BenchEnv.ROLE_IAM_COLD);
+        aws.putRecord(table, iamCold);
     }
 
     /**

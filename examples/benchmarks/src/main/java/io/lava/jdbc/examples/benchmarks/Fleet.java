@@ -43,7 +43,7 @@ final class Fleet {
     static Outcome run(Fixture fixture, Sizes sizes, int size, int rate, Path work) throws Exception {
         BenchEnv env = fixture.env();
         LocalAws aws = fixture.aws();
-        Path probe = ColdStart.copyProbe(work.resolve("probe"));
+        Path probe = ColdStartChild.copyProbe(work.resolve("probe"));
         String url = env.lavaUrl(fixture.freshSsmRecord());
         List<String> entries = new ArrayList<>();
         entries.add(probe.toString());

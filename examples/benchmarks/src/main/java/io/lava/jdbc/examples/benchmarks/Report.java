@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Turns the outcomes into the table's rows. A row whose measurement failed reads {@code n/a} with the reason. Ratios
  * are lava-pg over the baseline (below 1 lava-pg is faster, above 1 slower); for rows 1 and 3 the median of the
- * per-pair ratios with its 95% confidence interval in brackets ({@link PairStats}).
+ * per-pair ratios with its 95% confidence interval in brackets ({@link PairStats}); for row 5 each variant over pgjdbc
+ * alone, the median of the per-round ratios the same way, with a block under the table ({@link ColdStartReport}).
  */
 final class Report {
     static final String WRAPPER = "aws-advanced-jdbc-wrapper 2.6.4";
@@ -18,6 +19,7 @@ final class Report {
 
     private final ResultTable table = new ResultTable("#", "measure", "lava-pg", "baseline", "ratio", "goal",
             "notes");
+    private final StringBuilder after = new StringBuilder();
     private final Map<String, Score> jmh;
     private final Path notes;
 
@@ -151,14 +153,10 @@ final class Report {
         table.add("4", "storm, cold cache", "n/a (" + reason + ")", "-", "-", "1 call per item", "");
     }
 
-    /** Row 5. */
+    /** Row 5: one line per variant, and the goal and timeline under the table. */
     void coldStart(ColdStart.Outcome c) {
-        long lava = c.lavaMedian();
-        long pg = c.pgjdbcMedian();
-        table.add("5", "cold start: fresh JVM to first query (median of " + c.lavaNanos().length + ")",
-                Cells.millis(lava), "pgjdbc alone: " + Cells.millis(pg),
-                String.format(java.util.Locale.ROOT, "%.2f", (double) lava / pg), "-",
-                c.classpathLabel() + "; lava-pg reads record + SSM password over loopback HTTP");
+        ColdStartReport.rows(table, c);
+        after.append(ColdStartReport.block(c));
     }
 
     /** Row 5 when it could not run. */
@@ -213,9 +211,9 @@ final class Report {
         table.add("8", "fleet of fresh JVMs, rate-limited SSM", "n/a (" + reason + ")", "-", "-", "0 failed", "");
     }
 
-    /** @return the table */
+    /** @return the table, then the lines some rows print under it (row 5's goal and timeline) */
     String render() {
-        return table.render();
+        return table.render() + after;
     }
 
     private static String jmx(Map<String, Long> jmx) {

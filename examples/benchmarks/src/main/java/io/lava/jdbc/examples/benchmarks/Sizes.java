@@ -33,16 +33,29 @@ record Sizes(Path thinJar, Path allJar, List<Path> runtimeJars, Path pgjdbcJar) 
         if (!Files.isRegularFile(classpathFile)) {
             throw new IOException(classpathFile + " is missing: run the documented command, which packages first");
         }
+        List<Path> jars = readClasspath(classpathFile);
+        Path thin = find(jars, "lava-pg-jdbc-" + version + ".jar", classpathFile);
+        Path pgjdbc = find(jars, "postgresql-", classpathFile);
+        Path all = moduleDir.resolve("../../driver/target/lava-pg-jdbc-" + version + "-all.jar").normalize();
+        return new Sizes(thin, Files.isRegularFile(all) ? all : null, List.copyOf(jars), pgjdbc);
+    }
+
+    /**
+     * @param classpathFile a file {@code dependency:build-classpath} wrote
+     * @return its entries
+     * @throws IOException when it is missing
+     */
+    static List<Path> readClasspath(Path classpathFile) throws IOException {
+        if (!Files.isRegularFile(classpathFile)) {
+            throw new IOException(classpathFile + " is missing: run the documented command, which packages first");
+        }
         List<Path> jars = new ArrayList<>();
         for (String entry : Files.readString(classpathFile, StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
             if (!entry.isBlank()) {
                 jars.add(Path.of(entry.trim()));
             }
         }
-        Path thin = find(jars, "lava-pg-jdbc-" + version + ".jar", classpathFile);
-        Path pgjdbc = find(jars, "postgresql-", classpathFile);
-        Path all = moduleDir.resolve("../../driver/target/lava-pg-jdbc-" + version + "-all.jar").normalize();
-        return new Sizes(thin, Files.isRegularFile(all) ? all : null, List.copyOf(jars), pgjdbc);
+        return List.copyOf(jars);
     }
 
     private static Path find(List<Path> jars, String prefix, Path classpathFile) throws IOException {

@@ -21,7 +21,7 @@ class BenchSettingsTest {
     @Test
     void defaults() {
         BenchSettings s = BenchSettings.from(props());
-        assertThat(s).isEqualTo(new BenchSettings(false, 4, 6, 2000, 64, 50, 5, 180, 16, 30, 20, 1, java.util.Set.of()));
+        assertThat(s).isEqualTo(new BenchSettings(false, 4, 6, 2000, 64, 50, 9, 180, 16, 30, 20, 1, java.util.Set.of()));
         assertThat(s.describeJmh("1.37")).isEqualTo("JMH 1.37: 1 fork, 4x2 s warmup, 6x2 s measurement");
     }
 

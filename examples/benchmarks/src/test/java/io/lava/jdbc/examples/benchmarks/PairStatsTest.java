@@ -43,7 +43,7 @@ class PairStatsTest {
     @Test
     void evenCountsTakeTheMiddleTwo() {
         assertThat(PairStats.median(new long[] {4, 1, 3, 2})).isEqualTo(2);
-        assertThat(ColdStart.median(new long[] {10, 30})).isEqualTo(20);
+        assertThat(PairStats.median(new long[] {10, 30})).isEqualTo(20);
         assertThat(Storm.percentile(new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.99)).isEqualTo(10);
         assertThat(Storm.percentile(new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.50)).isEqualTo(5);
     }
