@@ -159,6 +159,11 @@ public final class BenchEnv {
         return Integer.parseInt(get(PG_PORT));
     }
 
+    /** @return the local records file (lava's {@code LAVA_CONNECTIONS_FILE} form) holding the record {@link #IAM_COLD} */
+    public Path recordsFile() {
+        return directory.resolve("connections.json");
+    }
+
     /** @return the path of the CA certificate that issued the server's certificate */
     public String caCertificate() {
         return get(PG_CA);

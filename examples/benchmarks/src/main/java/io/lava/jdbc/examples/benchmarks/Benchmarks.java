@@ -44,6 +44,9 @@ public final class Benchmarks {
      */
     public static void main(String[] args) throws Exception {
         BenchSettings settings = BenchSettings.from(System.getProperties());
+        // row 4 reads the driver's counters over JMX: with the platform MBean server built before the first connect,
+        // the driver registers its MBean at once (otherwise a few seconds later)
+        ManagementFactory.getPlatformMBeanServer();
         Path moduleDir = Path.of(System.getProperty("bench.moduleDir", "examples/benchmarks")).toAbsolutePath();
         String version = System.getProperty("bench.driverVersion", "0.1.0-SNAPSHOT");
         Path work = moduleDir.resolve("target/bench");

@@ -76,7 +76,8 @@ final class ColdStart {
     static Outcome run(BenchEnv env, AlternativeJars jars, int runs, Path work)
             throws IOException, InterruptedException {
         List<ColdStartVariant> variants = ColdStartVariant.all(env, jars,
-                ColdStartChild.copyProbe(work.resolve("probe")));
+                ColdStartChild.copyProbe(work.resolve("probe")), ColdStartChild.copyProbe(work.resolve("floor-probe"),
+                        ColdStartProbe.class, SdkFloorProbe.class));
         Path agent = ColdStartChild.agentJar(work.resolve("agent"));
         ColdStartChild child = new ColdStartChild(work);
         Map<String, String> failures = new LinkedHashMap<>();
@@ -133,7 +134,7 @@ final class ColdStart {
 
         Map<String, StartupTimeline> timelines = new LinkedHashMap<>();
         String timelineFailure = null;
-        for (String id : List.of(ColdStartVariant.TIMELINE, ColdStartVariant.PGJDBC)) {
+        for (String id : List.of(ColdStartVariant.TIMELINE, ColdStartVariant.FLOOR, ColdStartVariant.PGJDBC)) {
             ColdStartVariant v = variants.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
             Path log = work.resolve("cold-start-" + id + ".classload.log");
             try {

@@ -102,10 +102,21 @@ final class ColdStartChild {
 
     /** Copies the probe's class file alone into {@code dir}, so the child's class path holds nothing else of ours. */
     static Path copyProbe(Path dir) throws IOException {
-        String resource = resource(ColdStartProbe.class);
-        Path target = dir.resolve(resource);
-        Files.createDirectories(target.getParent());
-        Files.write(target, bytes(resource));
+        return copyProbe(dir, ColdStartProbe.class);
+    }
+
+    /**
+     * @param dir where the class files go
+     * @param classes the classes of one kind of child, and nothing else of ours
+     * @return {@code dir}
+     */
+    static Path copyProbe(Path dir, Class<?>... classes) throws IOException {
+        for (Class<?> c : classes) {
+            String resource = resource(c);
+            Path target = dir.resolve(resource);
+            Files.createDirectories(target.getParent());
+            Files.write(target, bytes(resource));
+        }
         return dir;
     }
 

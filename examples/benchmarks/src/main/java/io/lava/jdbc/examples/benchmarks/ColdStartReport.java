@@ -7,13 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Row 5's lines of the table (5a to 5f, one per variant) and the block printed under the table: how the row was
+ * Row 5's lines of the table (5a to 5h, one per variant) and the block printed under the table: how the row was
  * measured, the goal line ({@link ColdStartGoal}) and the startup timeline ({@link StartupTimeline}).
  */
 final class ColdStartReport {
     /** What the lava-pg column says before a time that is not lava-pg's (as row 1c does). */
     private static final Map<String, String> SUBJECT = Map.of("5c", "wrapper: ", "5d", "secretsmanager-jdbc: ",
-            ColdStartVariant.PGJDBC, "pgjdbc: ");
+            ColdStartVariant.PGJDBC, "pgjdbc: ", ColdStartVariant.FLOOR, "SDK + pgjdbc: ");
 
     private ColdStartReport() {
     }
@@ -64,6 +64,7 @@ final class ColdStartReport {
                 + "classes and times = the JVM's counters of one more untimed run each (-XX:+PerfDataSaveToFile, "
                 + "jstat), class load and JIT summed over threads\n");
         out.append(ColdStartGoal.line(candidates, wrapperNanos(c))).append('\n');
+        out.append(floorLine(c.get("5a"), c.get(ColdStartVariant.FLOOR))).append('\n');
         out.append("\nrow 5 timeline: JVM uptime when each step's first class loaded (one untimed run each with "
                 + "-Xlog:class+load, which slows it)");
         if (c.timelineFailure() != null) {
@@ -74,6 +75,20 @@ final class ColdStartReport {
             out.append(StartupTimeline.table(c.timelines()));
         }
         return out.toString();
+    }
+
+    /**
+     * @return how lava-pg (5a) compares with the floor (5g): the same two AWS calls through the SDK's own clients, then
+     *     pgjdbc, with nothing of lava-pg
+     */
+    static String floorLine(Result lava, Result floor) {
+        if (!lava.ok() || !floor.ok()) {
+            return "floor: n/a";
+        }
+        PairStats s = PairStats.of(lava.nanos(), floor.nanos());
+        return "floor: 5a lava-pg / 5g the same GetItem + GetParameter with the SDK's own clients, then pgjdbc, no "
+                + "lava-pg = " + Cells.ratio(s.ratio(), s.ratioLow(), s.ratioHigh()) + " (medians "
+                + Cells.millis(lava.medianNanos()) + " vs " + Cells.millis(floor.medianNanos()) + ")";
     }
 
     private static long wrapperNanos(ColdStart.Outcome c) {

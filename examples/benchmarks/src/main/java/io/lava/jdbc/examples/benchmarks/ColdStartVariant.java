@@ -1,5 +1,6 @@
 package io.lava.jdbc.examples.benchmarks;
 
+import io.lava.jdbc.testing.LocalAws;
 import java.io.File;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.util.Map;
 /**
  * One of the fresh JVMs row 5 times: how it is started and what ends its clock.
  *
- * @param id the table's row, {@code 5a} to {@code 5f}
+ * @param id the table's row, {@code 5a} to {@code 5h}
  * @param name how the table names it
  * @param options JVM options of this variant ({@code -D...}), before the main class or jar
  * @param launch the rest of the command: {@code -cp <jars> ColdStartProbe <url>} or {@code -jar <jar> check <url>}
@@ -28,7 +29,11 @@ record ColdStartVariant(String id, String name, List<String> options, List<Strin
     /** {@link #id()} of the AWS Advanced JDBC Wrapper, which the goal's lava-pg variants must beat. */
     static final String WRAPPER = "5c";
     /** The lava-pg variants the goal is about. */
-    static final List<String> GOAL = List.of("5a", "5b", "5f");
+    static final List<String> GOAL = List.of("5a", "5b", "5f", "5h");
+    /** {@link #id()} of the floor: lava-pg's AWS calls made with the SDK's own clients, without lava-pg. */
+    static final String FLOOR = "5g";
+    /** {@link #id()} of lava-pg's IAM cold start with the record from a local file: signing only, as the wrapper. */
+    static final String FILE_IAM = "5h";
     /** {@link #id()} of the variant whose driver steps the timeline shows. */
     static final String TIMELINE = "5a";
 
@@ -57,10 +62,12 @@ record ColdStartVariant(String id, String name, List<String> options, List<Strin
      * @param env the servers
      * @param jars where the drivers' jars are
      * @param probe the directory holding the probe's class file alone
+     * @param floorProbe the directory holding {@link SdkFloorProbe}'s class file and the probe's
      * @return 5a lava-pg record + SSM, 5b lava-pg IAM, 5c AWS wrapper IAM, 5d AWS Secrets Manager JDBC, 5e pgjdbc
-     *     alone, 5f {@code lava-pg check}
+     *     alone, 5f {@code lava-pg check}, 5g the same AWS calls as 5a with the SDK's own clients and no lava-pg,
+     *     5h lava-pg IAM with the record from a local file
      */
-    static List<ColdStartVariant> all(BenchEnv env, AlternativeJars jars, Path probe) {
+    static List<ColdStartVariant> all(BenchEnv env, AlternativeJars jars, Path probe, Path floorProbe) {
         Sizes sizes = jars.sizes();
         List<Path> lavaJars = sizes.coldStartClasspath();
         String lavaLabel = sizes.coldStartLabel();
@@ -72,6 +79,8 @@ record ColdStartVariant(String id, String name, List<String> options, List<Strin
                 + application(BenchEnv.IAM_COLD);
         String secretUrl = env.serverUrl("jdbc-secretsmanager:postgresql:") + "?" + tls + application(BenchEnv.SECRET);
         String warm = env.lavaUrl(BenchEnv.WARM);
+        List<Path> sdkAndPgjdbc = new ArrayList<>(sizes.runtimeJars());
+        sdkAndPgjdbc.remove(sizes.thinJar());
         List<String> check = sizes.allJar() != null ? List.of("-jar", sizes.allJar().toString(), "check", warm)
                 : List.of("-cp", classpath(List.of(), lavaJars), "io.lava.jdbc.cli.LavaPgCli", "check", warm);
         return List.of(
@@ -93,7 +102,16 @@ record ColdStartVariant(String id, String name, List<String> options, List<Strin
                         Map.of(ColdStartProbe.PASSWORD_VARIABLE, env.password(BenchEnv.ROLE_SSM)), true,
                         "pgjdbc jar only"),
                 new ColdStartVariant("5f", "lava-pg check bench/warm (CLI), start to exit 0", List.of(), check,
-                        Map.of(), false, sizes.allJar() == null ? lavaLabel : "java -jar <-all jar> check"));
+                        Map.of(), false, sizes.allJar() == null ? lavaLabel : "java -jar <-all jar> check"),
+                new ColdStartVariant(FLOOR, "floor: AWS SDK GetItem + GetParameter, then pgjdbc, no lava-pg",
+                        List.of(), List.of("-cp", classpath(List.of(floorProbe), sdkAndPgjdbc),
+                        SdkFloorProbe.class.getName(), env.awsEndpoint(), BenchEnv.REGION,
+                        LocalAws.connectionsTable(BenchEnv.REALM), BenchEnv.WARM, pgjdbcUrl), Map.of(), true,
+                        "the driver's runtime jars without its own: the SDK unrelocated, pgjdbc"),
+                new ColdStartVariant(FILE_IAM, "lava-pg, RDS IAM token, record from a local records file",
+                        List.of(), probe(probe, lavaJars, "jdbc:lava-pg:" + BenchEnv.REALM + "/" + BenchEnv.IAM_COLD
+                        + "?connectionsFile=" + URLEncoder.encode(env.recordsFile().toString(), StandardCharsets.UTF_8)
+                        + "&awsRegion=" + BenchEnv.REGION), Map.of(), true, lavaLabel + "; no AWS call"));
     }
 
     private static String application(String connId) {

@@ -10,7 +10,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
@@ -127,6 +130,13 @@ final class Fixture implements AutoCloseable {
         Map<String, Object> iamCold = serverRecord(BenchEnv.IAM_COLD, "postgres-aurora");
         iamCold.put("user", BenchEnv.ROLE_IAM_COLD);
         aws.putRecord(table, iamCold);
+        // the same record in a local records file (lava's offline form): row 5h reads it without DynamoDB
+        try {
+            Files.writeString(env.recordsFile(), new ObjectMapper().writeValueAsString(
+                    Map.of(BenchEnv.IAM_COLD, iamCold)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + env.recordsFile(), e);
+        }
     }
 
     /**

@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * The floor of row 5: what any Java program pays to do lava-pg's AWS work with the AWS SDK's own clients and no
  * lava-pg code — one url-connection HTTP client, a {@code DynamoDbClient} and one {@code GetItem} of the record, an
  * {@code SsmClient} and one {@code GetParameter} (with decryption) of the parameter the record names, then pgjdbc's
- * connect and {@code select 1}. Prints {@code ok} and exits, as {@link ColdStartProbe} does. Its class path is this
- * class plus the driver's runtime jars (the unrelocated SDK and pgjdbc), nothing of the driver's own code is used.
+ * connect and {@code select 1}. Prints {@code ok} and then its peak resident set, as {@link ColdStartProbe} does. Its
+ * class path is this class and the probe's plus the driver's runtime jars without the driver's own (the unrelocated
+ * SDK and pgjdbc): nothing of the driver's code is used.
  *
  * <p>Arguments: the AWS endpoint URL, the region, the connections table, the conn_id, and pgjdbc's URL (host, port,
  * database, user and TLS settings of that record). Credentials come from the SDK's default chain (the run's
@@ -57,6 +58,8 @@ public final class SdkFloorProbe {
              ResultSet rs = s.executeQuery("select 1")) {
             rs.next();
             System.out.println(rs.getInt(1) == 1 ? "ok" : "unexpected");
+            System.out.flush();
         }
+        System.out.println(ColdStartProbe.peakResidentSet());
     }
 }
