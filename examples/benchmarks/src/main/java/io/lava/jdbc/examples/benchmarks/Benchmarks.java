@@ -90,7 +90,7 @@ public final class Benchmarks {
                 report.sizesFailed(e.getMessage());
             }
             if (sizes != null && settings.runs("5")) {
-                progress("row 5: cold start, " + settings.coldStartRuns() + " rounds of 6 fresh JVMs, then untimed "
+                progress("row 5: cold start, " + settings.coldStartRuns() + " rounds of 8 fresh JVMs, then untimed "
                         + "runs for the JVM counters, the check's peak RSS and the timeline");
                 try {
                     report.coldStart(ColdStart.run(fixture.env(), AlternativeJars.find(moduleDir, sizes),
