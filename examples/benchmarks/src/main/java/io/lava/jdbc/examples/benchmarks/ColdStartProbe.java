@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 
@@ -50,7 +51,19 @@ public final class ColdStartProbe {
         if (password != null) {
             info.setProperty("password", password);
         }
-        try (Connection c = DriverManager.getConnection(args[0], info);
+        connectAndReport(args[0], info);
+    }
+
+    /**
+     * Connects with {@link DriverManager}, runs {@code select 1}, prints {@code ok} (the parent's clock stops there),
+     * closes, then prints the peak resident set ({@link #peakResidentSet()}): the end of every probe of row 5.
+     *
+     * @param url the JDBC URL
+     * @param info the connection properties
+     * @throws SQLException when the connection or the query fails
+     */
+    static void connectAndReport(String url, Properties info) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, info);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select 1")) {
             rs.next();

@@ -1,10 +1,6 @@
 package io.lava.jdbc.examples.benchmarks;
 
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -53,13 +49,6 @@ public final class SdkFloorProbe {
         }
         Properties info = new Properties();
         info.setProperty("password", password);
-        try (Connection c = DriverManager.getConnection(args[4], info);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select 1")) {
-            rs.next();
-            System.out.println(rs.getInt(1) == 1 ? "ok" : "unexpected");
-            System.out.flush();
-        }
-        System.out.println(ColdStartProbe.peakResidentSet());
+        ColdStartProbe.connectAndReport(args[4], info);
     }
 }
