@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -158,7 +159,11 @@ final public class Resolver {
             // round trips in the time of one); each failure still names its own step, the parameter's first
             CompletableFuture<Fetched<SecretFields>> secretRead = null;
             if (record.secretId() != null && record.passwordParameter() != null) {
-                secretRead = CompletableFuture.supplyAsync(() -> fetchSecret(record.secretId()), fetches);
+                try {
+                    secretRead = CompletableFuture.supplyAsync(() -> fetchSecret(record.secretId()), fetches);
+                } catch (RejectedExecutionException e) {
+                    // the engine is closing: read it after the parameter, where a closed engine is reported
+                }
             }
 
             String parameterValue = null;

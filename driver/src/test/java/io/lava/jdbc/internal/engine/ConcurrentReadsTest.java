@@ -106,4 +106,15 @@ class ConcurrentReadsTest {
             assertThat(e.getMessage()).contains("secret missing", "secret");
         });
     }
+
+    @Test
+    void whenTheEnginesThreadsAreGoneBothAreReadOneAfterTheOther() throws Exception {
+        pool.shutdownNow();
+
+        Resolution r = resolve();
+
+        assertThat(r.connection().password()).isEqualTo("pw-ssm");
+        assertThat(r.steps()).extracting(Resolution.StepTiming::step)
+                .containsExactly(Errors.Step.RECORD, Errors.Step.PARAMETER, Errors.Step.SECRET);
+    }
 }
