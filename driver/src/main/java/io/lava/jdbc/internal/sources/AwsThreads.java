@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -69,7 +69,7 @@ final public class AwsThreads implements AutoCloseable {
      *     one)
      */
     public AwsCredentialsProvider onCredentialsThread(AwsCredentialsProvider provider) {
-        return new OnCredentialsThread(provider, this);
+        return new OnCredentialsThread(provider, this, new AtomicReference<>());
     }
 
     /**
@@ -81,10 +81,12 @@ final public class AwsThreads implements AutoCloseable {
      * @throws NoCredentialsException (08001) when the budget runs out first; the resolution goes on on the credentials
      *     thread and its result is kept by the SDK provider's own cache
      */
-    private AwsCredentials resolve(Supplier<AwsCredentials> resolution) {
+    private AwsCredentials resolve(OnCredentialsThread on) {
         Duration budget = ConnectRetryStrategy.currentBudget();
         try {
-            Future<AwsCredentials> result = credentials.submit(resolution::get);
+            Future<AwsCredentials> prefetched = on.prefetched().getAndSet(null);
+            Future<AwsCredentials> result = prefetched != null ? prefetched
+                    : credentials.submit(on.delegate()::resolveCredentials);
             return budget == null ? result.get() : result.get(budget.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new NoCredentialsException(Errors.UNABLE_TO_CONNECT, "resolving AWS credentials took longer than "
@@ -111,33 +113,33 @@ final public class AwsThreads implements AutoCloseable {
     /**
      * Starts resolving {@code provider}'s credentials on the credentials thread and returns at once, so that the
      * resolution (possibly a round trip to IAM Identity Center, STS or a metadata endpoint) overlaps what the caller
-     * does next; the SDK providers keep what they resolved, and the AWS call's own resolution, queued behind this one,
-     * gets it from them. A failure is dropped here: the call's own resolution reports it.
+     * does next. The provider's next resolution takes this one's outcome, credentials or failure, instead of resolving
+     * again (a source that fails slowly is not waited for twice); later ones resolve as usual, from the SDK providers'
+     * own caches.
      *
      * @param provider a provider from {@link #onCredentialsThread}; any other is left alone
      */
     public void prefetch(AwsCredentialsProvider provider) {
         if (provider instanceof OnCredentialsThread on) {
             try {
-                credentials.execute(() -> {
-                    try {
-                        on.delegate().resolveCredentials();
-                    } catch (RuntimeException e) {
-                        // reported by the AWS call's own resolution
-                    }
-                });
+                on.prefetched().compareAndSet(null, credentials.submit(on.delegate()::resolveCredentials));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // closed: the call reports it
             }
         }
     }
 
-    /** A provider whose resolution runs on the credentials thread. */
-    private record OnCredentialsThread(AwsCredentialsProvider delegate, AwsThreads threads)
+    /**
+     * A provider whose resolution runs on the credentials thread.
+     *
+     * @param prefetched a resolution {@link #prefetch} started that the next one takes, or {@code null}
+     */
+    private record OnCredentialsThread(AwsCredentialsProvider delegate, AwsThreads threads,
+                                       AtomicReference<Future<AwsCredentials>> prefetched)
             implements AwsCredentialsProvider {
         @Override
         public AwsCredentials resolveCredentials() {
-            return threads.resolve(delegate::resolveCredentials);
+            return threads.resolve(this);
         }
 
         @Override

@@ -81,14 +81,28 @@ class AwsThreadsTest {
     }
 
     @Test
-    void aFailingPrefetchIsLeftToTheCallsOwnResolution() {
-        AwsCredentialsProvider provider = threads.onCredentialsThread(() -> {
+    void theNextResolutionTakesThePrefetchsOutcomeInsteadOfResolvingAgain() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        AwsCredentialsProvider failing = threads.onCredentialsThread(() -> {
+            calls.incrementAndGet();
             throw new NoCredentialsException("08001", "no credentials here", null);
         });
 
-        threads.prefetch(provider);
+        threads.prefetch(failing);
 
-        assertThatThrownBy(provider::resolveCredentials).isInstanceOf(NoCredentialsException.class)
+        assertThatThrownBy(failing::resolveCredentials).isInstanceOf(NoCredentialsException.class)
                 .hasMessageContaining("no credentials here");
+        assertThat(calls).as("a slow failing source is not asked twice").hasValue(1);
+        assertThatThrownBy(failing::resolveCredentials).isInstanceOf(NoCredentialsException.class);
+        assertThat(calls).as("later resolutions ask the source again").hasValue(2);
+
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        AwsCredentialsProvider answering = threads.onCredentialsThread(() -> {
+            answered.incrementAndGet();
+            return AwsBasicCredentials.create("AKIDPREFETCHED", "unused");
+        });
+        threads.prefetch(answering);
+        assertThat(answering.resolveCredentials().accessKeyId()).isEqualTo("AKIDPREFETCHED");
+        assertThat(answered).hasValue(1);
     }
 }
