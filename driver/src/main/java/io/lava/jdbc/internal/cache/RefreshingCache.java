@@ -384,6 +384,16 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         cache.asMap().remove(key, entry);
     }
 
+    /**
+     * @param key a key
+     * @return whether a value for {@code key} is cached and within its TTL, so that {@link #get} serves it without a
+     *     read; looks without counting a hit or a miss, refreshing or loading
+     */
+    public boolean holdsFresh(K key) {
+        Entry<V> entry = cache.policy().getIfPresentQuietly(key);
+        return entry != null && ticker.read() - entry.loadedAtNanos() < ttlNanos;
+    }
+
     /** Drops every value. */
     public void invalidateAll() {
         cache.invalidateAll();

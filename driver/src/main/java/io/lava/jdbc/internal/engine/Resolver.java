@@ -155,12 +155,15 @@ final public class Resolver {
                     new Caches.RecordKey(sources.records(options), connId), options.recordTtl(),
                     ttl -> caches.records(ttl, options.maxStale())));
 
-            // a record with both: the secret is read on another thread while this one reads the parameter (two
-            // round trips in the time of one); each failure still names its own step, the parameter's first
+            // a record with both, whose secret is not cached: the secret is read on another thread while this one
+            // reads the parameter (two round trips in the time of one); each failure still names its own step, the
+            // parameter's first. A cached secret is served here, without a thread hop
+            Caches.SecretKey secretKey = record.secretId() == null ? null
+                    : new Caches.SecretKey(sources.secrets(options.aws()), record.secretId());
             CompletableFuture<Fetched<SecretFields>> secretRead = null;
-            if (record.secretId() != null && record.passwordParameter() != null) {
+            if (secretKey != null && record.passwordParameter() != null && !secretCachedFresh(secretKey)) {
                 try {
-                    secretRead = CompletableFuture.supplyAsync(() -> fetchSecret(record.secretId()), fetches);
+                    secretRead = CompletableFuture.supplyAsync(() -> fetchSecret(secretKey), fetches);
                 } catch (RejectedExecutionException e) {
                     // the engine is closing: read it after the parameter, where a closed engine is reported
                 }
@@ -185,8 +188,7 @@ final public class Resolver {
             SecretFields secret = SecretFields.NONE;
             if (record.secretId() != null) {
                 CompletableFuture<Fetched<SecretFields>> started = secretRead;
-                secret = step(Step.SECRET, () -> keep(started != null ? join(started)
-                        : fetchSecret(record.secretId())));
+                secret = step(Step.SECRET, () -> keep(started != null ? join(started) : fetchSecret(secretKey)));
             }
 
             SecretFields merged = secret;
@@ -230,9 +232,13 @@ final public class Resolver {
             return keep(fetch(step, key, ttl, kind));
         }
 
-        private Fetched<SecretFields> fetchSecret(String secretId) {
-            return fetch(Step.SECRET, new Caches.SecretKey(sources.secrets(options.aws()), secretId),
-                    options.secretTtl(), ttl -> caches.secrets(ttl, options.maxStale()));
+        private Fetched<SecretFields> fetchSecret(Caches.SecretKey key) {
+            return fetch(Step.SECRET, key, options.secretTtl(), ttl -> caches.secrets(ttl, options.maxStale()));
+        }
+
+        private boolean secretCachedFresh(Caches.SecretKey key) {
+            return !options.secretTtl().isZero()
+                    && caches.secrets(options.secretTtl(), options.maxStale()).holdsFresh(key);
         }
 
         /** The read itself; touches none of this run's state, so it may run on another thread. */

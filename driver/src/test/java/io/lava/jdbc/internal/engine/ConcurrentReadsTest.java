@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,12 @@ class ConcurrentReadsTest {
     private final FakeSources sources = new FakeSources();
     private final Metrics metrics = new Metrics();
     private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicInteger handedOver = new AtomicInteger();
     private final Resolver resolver = new Resolver(new Caches(System::nanoTime, Runnable::run, metrics), sources,
-            System::nanoTime, pool);
+            System::nanoTime, task -> {
+                handedOver.incrementAndGet();
+                pool.execute(task);
+            });
 
     @BeforeEach
     void records() {
@@ -116,5 +121,17 @@ class ConcurrentReadsTest {
         assertThat(r.connection().password()).isEqualTo("pw-ssm");
         assertThat(r.steps()).extracting(Resolution.StepTiming::step)
                 .containsExactly(Errors.Step.RECORD, Errors.Step.PARAMETER, Errors.Step.SECRET);
+    }
+
+    @Test
+    void aSecretStillCachedIsServedOnTheCallersThreadWithoutAHandOver() throws Exception {
+        resolve();
+        assertThat(handedOver).hasValue(1);
+
+        Resolution again = resolve();
+
+        assertThat(handedOver).as("no thread hop for a cached secret").hasValue(1);
+        assertThat(again.steps()).extracting(Resolution.StepTiming::fromCache).containsExactly(true, true, true);
+        assertThat(sources.secretReads).hasValue(1);
     }
 }
