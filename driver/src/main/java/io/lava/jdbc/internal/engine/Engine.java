@@ -10,6 +10,7 @@ import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.ConnectionRequest;
 import io.lava.jdbc.internal.sources.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
+import io.lava.jdbc.internal.sources.AwsThreads;
 import io.lava.jdbc.internal.sources.Sources;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -106,16 +106,8 @@ final public class Engine implements AutoCloseable {
      * idle and by {@link #close()}.
      */
     private static ExecutorService fetchPool() {
-        ClassLoader driver = Engine.class.getClassLoader();
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), task -> {
-                    Thread t = new Thread(task, "lava-pg-fetch-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    t.setContextClassLoader(driver);
-                    return t;
-                });
-        return pool;
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                AwsThreads.factory("lava-pg-fetch-", Engine.class.getClassLoader()));
     }
 
     /**

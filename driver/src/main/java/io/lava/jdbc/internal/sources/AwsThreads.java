@@ -46,7 +46,15 @@ final public class AwsThreads implements AutoCloseable {
         this.credentials.allowCoreThreadTimeOut(true);
     }
 
-    private static ThreadFactory factory(String prefix, ClassLoader loader) {
+    /**
+     * The driver's threads: daemons named {@code <prefix>N} whose context class loader is {@code loader} (the driver's,
+     * never the connecting thread's, so an application server's undeployed loader is not kept alive by them).
+     *
+     * @param prefix the name before the number, e.g. {@code lava-pg-aws-timer-}
+     * @param loader their context class loader
+     * @return the factory
+     */
+    public static ThreadFactory factory(String prefix, ClassLoader loader) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
             Thread t = new Thread(task, prefix + count.incrementAndGet());
