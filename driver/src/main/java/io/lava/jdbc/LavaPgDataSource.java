@@ -287,7 +287,7 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
 
     /**
      * @param name pgjdbc {@code ApplicationName}; unset: lava's session name (the {@code LAVA_CONN_APP_NAME} template,
-     *     else {@code lv-<realm>-<job_id>}, else {@code lv-<realm>-<conn_id>}; README "How a connection is resolved")
+     *     else {@code lv-<realm>-<job_id>}, else {@code lv-<realm>-<conn_id>}; docs/connecting.md, "How a connection is resolved")
      */
     public void setApplicationName(String name) {
         put(PGProperty.APPLICATION_NAME.getName(), name);

@@ -1,5 +1,6 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.engine.PreparedConnection;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.Version;
@@ -164,7 +165,7 @@ public class LavaPgDriver implements Driver {
      * @return the parsed request and its resolution
      * @throws SQLException as {@link #connect}, for the steps before the connect itself
      */
-    ReusedResolutions.Resolved resolve(String url, Properties info) throws SQLException {
+    PreparedConnection resolve(String url, Properties info) throws SQLException {
         return engine().resolve(url, info);
     }
 

@@ -2,7 +2,6 @@ package io.lava.jdbc;
 
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.request.ConnectionOptions;
 import java.sql.DriverPropertyInfo;
 import java.time.Duration;
 import java.util.Map;
@@ -14,8 +13,8 @@ import java.util.stream.Stream;
 /**
  * The connection properties that belong to the lava-pg driver itself, each with every fact about it: name,
  * {@link Type type} (and so unit), default, allowed range, environment-variable fallback and description. Parsing
- * ({@link ConnectionOptions}), the {@link LavaPgDataSource} setters and getters and the JNDI checks of
- * {@link LavaPgDataSourceFactory}, {@link java.sql.Driver#getPropertyInfo} and the README's property table (checked by
+ * ({@link io.lava.jdbc.internal.request.ConnectionOptions}), the {@link LavaPgDataSource} setters and getters and the JNDI checks of
+ * {@link LavaPgDataSourceFactory}, {@link java.sql.Driver#getPropertyInfo} and the property table of docs/connecting.md (checked by
  * a unit test) all come from this enum, as pgjdbc's do from {@code org.postgresql.PGProperty}.
  *
  * <p><b>Input.</b> Each property may be given as a URL query parameter ({@code jdbc:lava-pg:prod/warehouse?recordTtl=30})
@@ -99,7 +98,7 @@ public enum LavaPgProperty {
     /**
      * Time allowed for one AWS API call, the SDK's retries included; capped by what is left of pgjdbc's
      * {@code loginTimeout}. A throttled call is retried until it passes; 60 s lets a fleet that starts at once share a
-     * service's rate (README, "Caching, staleness and rotation").
+     * service's rate (docs/caching.md).
      */
     AWS_API_CALL_TIMEOUT("awsApiCallTimeout", Type.SECONDS, "60", 1, 3600,
             "seconds one AWS API call may take, retries included: throttled calls are retried until it passes; "
@@ -151,7 +150,7 @@ public enum LavaPgProperty {
             this.noun = noun;
         }
 
-        /** @return the type as the README's table names it: {@code string}, {@code seconds} or {@code port} */
+        /** @return the type as the property table of docs/connecting.md names it: {@code string}, {@code seconds} or {@code port} */
         public String getLabel() {
             return label;
         }
@@ -248,7 +247,7 @@ public enum LavaPgProperty {
         return environmentVariable;
     }
 
-    /** @return a one-line description, as shown by {@link java.sql.Driver#getPropertyInfo} and the README */
+    /** @return a one-line description, as shown by {@link java.sql.Driver#getPropertyInfo} and docs/connecting.md */
     public String getDescription() {
         return description;
     }

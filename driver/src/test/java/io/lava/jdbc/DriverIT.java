@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.engine.Engine;
-import io.lava.jdbc.internal.sources.AwsClientRegistry;
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;

@@ -9,7 +9,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import io.lava.jdbc.cli.LavaPgCli;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Version;
-import io.lava.jdbc.internal.sources.NoCredentialsException;
+import io.lava.jdbc.internal.aws.NoCredentialsException;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.ChildJvm.Run;

@@ -1,5 +1,6 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.engine.PreparedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,8 +106,8 @@ class IamIT {
         aws.putRecord(TABLE, auroraRecord("aurora-again"));
         LavaPgDriver driver = new LavaPgDriver();
         String url = "jdbc:lava-pg:" + REALM + "/aurora-again";
-        ReusedResolutions.Resolved first = driver.resolve(url, props());
-        ReusedResolutions.Resolved second = driver.resolve(url, props());
+        PreparedConnection first = driver.resolve(url, props());
+        PreparedConnection second = driver.resolve(url, props());
         // the token has its own refresh-ahead schedule in its cache: every connect asks that cache
         assertThat(first.resolution().reusable()).isFalse();
         assertThat(second.resolution()).isNotSameAs(first.resolution());

@@ -2,7 +2,7 @@ package io.lava.jdbc;
 
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.engine.Engine;
-import io.lava.jdbc.internal.sources.AwsClientRegistry;
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
 import java.sql.Connection;
 import java.sql.SQLException;

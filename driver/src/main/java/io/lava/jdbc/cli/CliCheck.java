@@ -1,11 +1,10 @@
 package io.lava.jdbc.cli;
 
-import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.engine.Engine;
-import io.lava.jdbc.internal.engine.PgDelegate;
+import io.lava.jdbc.internal.pg.PgDelegate;
 import io.lava.jdbc.internal.engine.Resolution;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
 /**
- * {@code lava-pg check <url>}: resolves and connects exactly as {@link LavaPgDriver#connect} does ({@link Engine#open},
+ * {@code lava-pg check <url>}: resolves and connects exactly as {@link io.lava.jdbc.LavaPgDriver#connect} does ({@link Engine#open},
  * rotation retry included, and reported when it happens), then prints what the server says about the session and how
  * long each step took. Exit code 0 when connected, 2 (with the SQLException's
  * message and SQLState on stderr) when not.

@@ -1,7 +1,8 @@
 package io.lava.jdbc.cli;
 
-import io.lava.jdbc.internal.engine.PgDelegate;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
+import io.lava.jdbc.internal.engine.PreparedConnection;
+import io.lava.jdbc.internal.pg.PgDelegate;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.request.SslMode;
 import java.io.File;
 import java.io.IOException;
@@ -29,11 +30,11 @@ import picocli.CommandLine;
 
 /**
  * {@code lava-pg psql <url> [psql args...]}: runs {@code psql} against the resolved connection the way lava does
- * ({@code ../shared/LAVA.md}, "psql"): lava's flags, then the user's arguments; {@code PGHOST}, {@code PGPORT},
+ * ({@code docs/lava.md}, "psql"): lava's flags, then the user's arguments; {@code PGHOST}, {@code PGPORT},
  * {@code PGUSER}, {@code PGDATABASE}, {@code PGSSLMODE}, {@code PGSSLROOTCERT} (when set) and {@code PGAPPNAME} in the
  * environment; a password shorter than 99 characters in a private temporary {@code .pgpass} file (owner read/write
  * only, deleted when psql exits), a longer one (an RDS IAM token) in {@code PGPASSWORD}. {@code PGSSLMODE} is the mode
- * the driver gives pgjdbc ({@link PgDelegate#applyTls}), so an IAM token only travels over TLS.
+ * the driver gives pgjdbc ({@link io.lava.jdbc.internal.pg.TlsPolicy#apply}), so an IAM token only travels over TLS.
  *
  * <p>Options go before the URL; everything after it is psql's. stdin, stdout and stderr are psql's; while it runs,
  * Ctrl-C is left to psql (it cancels the query). Exit code: psql's; 2 when the connection cannot be resolved; 127 when
@@ -74,7 +75,7 @@ final class CliPsql implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException, IOException, InterruptedException {
-        CliTarget.Resolved resolved = target.resolve();
+        PreparedConnection resolved = target.resolve();
         Path executable = psql != null ? psql : findPsql(System.getenv("PATH"));
         if (executable == null) {
             spec.commandLine().getErr().println("lava-pg: psql not found on the PATH nor in a PostgreSQL bindir; "

@@ -1,8 +1,9 @@
 package io.lava.jdbc.cli;
 
-import io.lava.jdbc.internal.engine.PgDelegate;
+import io.lava.jdbc.internal.engine.PreparedConnection;
+import io.lava.jdbc.internal.pg.PgDelegate;
 import io.lava.jdbc.internal.engine.Resolution;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class CliRecord implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-        CliTarget.Resolved resolved = target.resolve();
+        PreparedConnection resolved = target.resolve();
         ResolvedConnection c = resolved.connection();
         Properties pg = PgDelegate.pgProperties(resolved.options(), c, System::getenv);
         PrintWriter out = spec.commandLine().getOut();

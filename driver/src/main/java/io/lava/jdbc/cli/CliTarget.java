@@ -1,9 +1,9 @@
 package io.lava.jdbc.cli;
 
-import io.lava.jdbc.LavaPgDriver;
+import io.lava.jdbc.internal.engine.PreparedConnection;
 import io.lava.jdbc.internal.engine.Engine;
 import io.lava.jdbc.internal.engine.Resolution;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.engine.ReusedResolutions;
 import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.internal.request.ConnectionOptions;
@@ -37,19 +37,6 @@ final class CliTarget {
     CommandLine.Model.CommandSpec spec;
 
     /**
-     * The resolved connection and what it was resolved from.
-     *
-     * @param ref the parsed URL
-     * @param options the driver's validated options
-     * @param resolution the resolved connection and the time of each step
-     */
-    record Resolved(ConnectionRef ref, ConnectionOptions options, Resolution resolution) {
-        ResolvedConnection connection() {
-            return resolution.connection();
-        }
-    }
-
-    /**
      * Parses the URL and properties and resolves the connection (record, SSM parameter, secret, IAM token) without
      * connecting.
      *
@@ -57,14 +44,12 @@ final class CliTarget {
      * @throws SQLException as the driver throws it: SQLState and a message naming realm, conn_id and step
      * @throws CommandLine.ParameterException (exit code 64) when the URL is another driver's
      */
-    Resolved resolve() throws SQLException {
-        ReusedResolutions.Resolved resolved = SharedEngine.get().resolve(jdbcUrl(), info());
-        ConnectionRequest request = resolved.request();
-        return new Resolved(request.ref(), request.options(), resolved.resolution());
+    PreparedConnection resolve() throws SQLException {
+        return SharedEngine.get().resolve(jdbcUrl(), info());
     }
 
     /**
-     * Connects exactly as {@link LavaPgDriver#connect} does, rotation retry included.
+     * Connects exactly as {@link io.lava.jdbc.LavaPgDriver#connect} does, rotation retry included.
      *
      * @return the connection and how it was reached
      * @throws SQLException as the driver throws it

@@ -2,7 +2,6 @@ package io.lava.jdbc.cli;
 
 import io.lava.jdbc.internal.Version;
 import io.lava.jdbc.internal.engine.SharedEngine;
-import io.lava.jdbc.internal.request.ConnectionRef;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import picocli.CommandLine.Command;
@@ -20,7 +19,7 @@ import picocli.CommandLine;
  *   <li>{@code psql <url> [psql args...]}: runs {@code psql} against the connection, as lava does.
  * </ul>
  *
- * <p>{@code <url>} is a {@code jdbc:lava-pg:} URL ({@link ConnectionRef}), or the same without the
+ * <p>{@code <url>} is a {@code jdbc:lava-pg:} URL ({@link io.lava.jdbc.internal.request.ConnectionRef}), or the same without the
  * {@code jdbc:lava-pg:} prefix ({@code prod/warehouse}); {@code -p key=value} (repeatable) adds connection
  * properties, as the {@code Properties} of {@link java.sql.DriverManager#getConnection(String, java.util.Properties)}
  * would (URL query parameters win). Passwords, tokens and secrets are never printed.

@@ -1,6 +1,5 @@
 package io.lava.jdbc.internal;
 
-import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.LavaPgDriverMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package io.lava.jdbc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lava.jdbc.internal.engine.PgDelegate;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
+import io.lava.jdbc.internal.pg.PgDelegate;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.SslMode;
-import io.lava.jdbc.internal.sources.LavaType;
+import io.lava.jdbc.internal.record.LavaType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

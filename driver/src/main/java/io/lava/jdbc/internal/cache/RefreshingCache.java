@@ -7,12 +7,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.engine.Caches;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +23,7 @@ import java.util.logging.Logger;
 
 /**
  * A bounded Caffeine cache of records, parameter values, secrets or RDS IAM tokens that refreshes ahead and survives
- * AWS outages: the one cache mechanism of the engine ({@link Caches}).
+ * AWS outages: the one cache mechanism of the engine (the engine's {@code Caches} holds one per kind and setting).
  *
  * <ul>
  *   <li><b>Single flight.</b> Concurrent callers for an absent key share one load, run by the first of them; other
@@ -115,11 +113,12 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
      * @param kind what the cache holds, for metrics and logs
      * @param ttl how long a value is served without reloading it; positive
      * @param maxStale how long past {@code ttl} a value is still served while reloads fail; zero for never
+     * @param maximumSize the most entries the cache holds; the least recently used go first beyond it
      * @param ticker time source (tests inject their own)
      * @param executor runs background refreshes
      * @param metrics counts hits, misses, loads, stale values served and refresh failures
      */
-    public RefreshingCache(Metrics.Kind kind, Duration ttl, Duration maxStale, Ticker ticker, Executor executor,
+    public RefreshingCache(Metrics.Kind kind, Duration ttl, Duration maxStale, long maximumSize, Ticker ticker, Executor executor,
                     Metrics metrics) {
         this.kind = kind;
         this.metrics = metrics;
@@ -128,7 +127,7 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         this.maxStaleNanos = maxStale.toNanos();
         this.ticker = ticker;
         this.cache = Caffeine.newBuilder()
-                .maximumSize(Caches.MAXIMUM_SIZE)
+                .maximumSize(maximumSize)
                 .ticker(ticker)
                 .executor(executor)
                 .refreshAfterWrite(Duration.ofNanos(refreshAfterNanos))
@@ -318,7 +317,7 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
      * timeout for it.
      *
      * @return the fresh entry; or, when the reload failed in any way (the failure the reload recorded, a failure of the
-     *     future Caffeine returned, such as a {@link CompletionException} or {@link CancellationException}, a refresh
+     *     future Caffeine returned, such as a {@link CompletionException} or {@link java.util.concurrent.CancellationException}, a refresh
      *     that went through {@code load} because the entry was removed meanwhile, or the caller's deadline passing),
      *     {@code current} carrying that failure, for the caller's {@code maxStale} rule to serve or throw. Never throws,
      *     except a {@link LinkageError}.

@@ -5,11 +5,11 @@ import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.cache.RefreshingCache;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import io.lava.jdbc.internal.sources.CaBundleSource;
-import io.lava.jdbc.internal.sources.ConnectionRecord;
+import io.lava.jdbc.internal.record.ConnectionRecord;
 import io.lava.jdbc.internal.sources.ParameterSource;
 import io.lava.jdbc.internal.sources.RecordSource;
 import io.lava.jdbc.internal.sources.S3ObjectSource;
-import io.lava.jdbc.internal.sources.SecretFields;
+import io.lava.jdbc.internal.record.SecretFields;
 import io.lava.jdbc.internal.sources.SecretSource;
 import io.lava.jdbc.internal.sources.TokenSource;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ final public class Caches {
         Settings settings = new Settings(ttl, maxStale);
         RefreshingCache<K, V> cache = caches.get(settings);
         return cache != null ? cache : caches.computeIfAbsent(settings, s -> new RefreshingCache<>(kind, s.ttl(),
-                s.maxStale(), ticker, executor, metrics));
+                s.maxStale(), MAXIMUM_SIZE, ticker, executor, metrics));
     }
 
     /** Empties every cache. */

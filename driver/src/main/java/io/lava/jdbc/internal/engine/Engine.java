@@ -1,16 +1,15 @@
 package io.lava.jdbc.internal.engine;
 
+import io.lava.jdbc.internal.pg.PgDelegate;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.lava.jdbc.LavaPgDataSource;
-import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.ConnectionRequest;
-import io.lava.jdbc.internal.sources.AwsClientRegistry;
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
-import io.lava.jdbc.internal.sources.AwsThreads;
+import io.lava.jdbc.internal.aws.AwsThreads;
 import io.lava.jdbc.internal.sources.Sources;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,8 +30,8 @@ import java.util.logging.Logger;
  * ended by {@link #close()}. The shape of HikariCP's pool, which builds and owns its collaborators.
  *
  * <p>One connect path, {@link #open}: reuse or resolve, pgjdbc, and on refused credentials a fresh resolve and one
- * retry. {@link LavaPgDriver#connect}, {@link LavaPgDataSource#getConnection()} and {@code lava-pg check} all take it.
- * The driver holds one engine per class loader ({@link LavaPgDriver}); tests build their own with a fake
+ * retry. {@link io.lava.jdbc.LavaPgDriver#connect}, {@link io.lava.jdbc.LavaPgDataSource#getConnection()} and {@code lava-pg check} all take it.
+ * The driver holds one engine per class loader ({@link io.lava.jdbc.LavaPgDriver}); tests build their own with a fake
  * {@link Ticker} and fake sources. Thread-safe.
  */
 final public class Engine implements AutoCloseable {
@@ -117,10 +116,10 @@ final public class Engine implements AutoCloseable {
      * @param url a {@code jdbc:lava-pg:} URL
      * @param info the tool's properties, may be {@code null}
      * @return the parsed request and its resolution
-     * @throws SQLException as {@link LavaPgDriver#connect}, for the steps before the connect itself; {@code 08001} after
+     * @throws SQLException as {@link io.lava.jdbc.LavaPgDriver#connect}, for the steps before the connect itself; {@code 08001} after
      *     {@link #close()}
      */
-    public ReusedResolutions.Resolved resolve(String url, Properties info) throws SQLException {
+    public PreparedConnection resolve(String url, Properties info) throws SQLException {
         checkOpen();
         return reuse.resolve(url, info);
     }
@@ -136,10 +135,10 @@ final public class Engine implements AutoCloseable {
      * @param url a {@code jdbc:lava-pg:} URL
      * @param info the tool's properties, may be {@code null}
      * @return the connection and how it was reached
-     * @throws SQLException see {@link LavaPgDriver} for SQLStates
+     * @throws SQLException see {@link io.lava.jdbc.LavaPgDriver} for SQLStates
      */
     public Opened open(String url, Properties info) throws SQLException {
-        ReusedResolutions.Resolved resolved = resolve(url, info);
+        PreparedConnection resolved = resolve(url, info);
         ConnectionRequest request = resolved.request();
         Resolution resolution = resolved.resolution();
         ConnectDeadline deadline = resolved.deadline();

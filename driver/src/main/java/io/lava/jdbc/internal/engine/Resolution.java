@@ -1,5 +1,6 @@
 package io.lava.jdbc.internal.engine;
 
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Metrics;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.lava.jdbc.internal.engine;
 
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.Errors.Step;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
@@ -9,9 +10,9 @@ import io.lava.jdbc.internal.request.CallTimeouts;
 import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
-import io.lava.jdbc.internal.sources.ConnectionRecord;
-import io.lava.jdbc.internal.sources.RdsRegions;
-import io.lava.jdbc.internal.sources.SecretFields;
+import io.lava.jdbc.internal.record.ConnectionRecord;
+import io.lava.jdbc.internal.aws.RdsRegions;
+import io.lava.jdbc.internal.record.SecretFields;
 import io.lava.jdbc.internal.sources.Sources;
 import io.lava.jdbc.internal.sources.TokenSource;
 import java.sql.SQLException;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
 /**
  * Resolves a {@link ConnectionRef} into a {@link ResolvedConnection}: record, then SSM parameter, then secret merge,
  * then an {@code https://} or {@code s3://} {@code ssl_ca_file} fetched to a private file (unless the user set
- * {@code sslrootcert}), then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code ../shared/LAVA.md}) — each
+ * {@code sslrootcert}), then (RDS/Aurora without a password) an IAM token — lava's resolution order ({@code docs/lava.md}) — each
  * through the engine's {@link Caches}, reading from its {@link Sources}.
  *
  * <p>Thread-safe: each {@link #resolve} works on its own state. Logs each step at FINE under {@code io.lava.jdbc};
@@ -73,7 +74,7 @@ final public class Resolver {
      * @param ref the parsed URL
      * @param options the validated options
      * @return host, port, database, user and password for pgjdbc, with how each step was served
-     * @throws SQLException with the SQLState of the failing step (see the README's error table), the step named in the
+     * @throws SQLException with the SQLState of the failing step (see docs/errors.md), the step named in the
      *     message and the AWS/IO exception as cause
      */
     public Resolution resolve(ConnectionRef ref, ConnectionOptions options) throws SQLException {

@@ -40,12 +40,6 @@ final public class ReusedResolutions {
     public static final int MAXIMUM_SIZE = 1_000;
 
 
-    /**
-     * What a connect works from: the parsed URL and options, the resolved connection, and the connect's deadline
-     * (what is left of it goes to pgjdbc).
-     */
-    public record Resolved(ConnectionRequest request, Resolution resolution, ConnectDeadline deadline) {
-    }
 
     /** What one (URL, properties, login timeout) resolves to. */
     private record Key(String url, Map<String, String> properties, int loginTimeout) {
@@ -94,14 +88,14 @@ final public class ReusedResolutions {
      * @return the request and resolution: an earlier connect's while reusable, else freshly resolved
      * @throws SQLException as {@link ConnectionRequest#of} and {@link Resolver#resolve}
      */
-    public Resolved resolve(String url, Properties info) throws SQLException {
+    public PreparedConnection resolve(String url, Properties info) throws SQLException {
         long start = nanoTime.getAsLong();
         Key key = new Key(url, snapshot(info), DriverManager.getLoginTimeout());
         Remembered last = remembered.getIfPresent(key);
         if (last != null && last.resolution() != null && last.generation() == generation.get()
                 && nanoTime.getAsLong() - last.resolution().reusableUntilNanos() < 0) {
             last.resolution().countReuse(metrics);
-            return new Resolved(last.request(), last.resolution(),
+            return new PreparedConnection(last.request(), last.resolution(),
                     ConnectDeadline.startedAt(nanoTime, start, last.request().options().loginTimeout()));
         }
         ConnectionRequest request = last != null ? last.request() : ConnectionRequest.of(url, info, env);
@@ -109,7 +103,7 @@ final public class ReusedResolutions {
         long before = generation.get();
         Resolution resolution = resolver.resolve(request.ref(), request.options(), deadline);
         remembered.put(key, new Remembered(request, resolution.reusable() ? resolution : null, before));
-        return new Resolved(request, resolution, deadline);
+        return new PreparedConnection(request, resolution, deadline);
     }
 
     /** Ends the reuse of every resolution remembered so far (the server refused credentials somewhere). */

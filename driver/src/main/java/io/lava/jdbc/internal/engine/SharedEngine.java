@@ -1,7 +1,5 @@
 package io.lava.jdbc.internal.engine;
 
-import io.lava.jdbc.LavaPgDataSource;
-import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.internal.Metrics;
 
 /**

@@ -3,13 +3,12 @@ package io.lava.jdbc.internal.request;
 import io.lava.jdbc.LavaPgProperty;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.sources.AwsClientRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
  * AWS settings as the user gave them ({@code awsRegion}, {@code awsProfile}, {@code awsEndpointUrl}); each may be
- * {@code null}, meaning "the SDK's default chain". {@link AwsClientRegistry#scope} resolves them once per engine.
+ * {@code null}, meaning "the SDK's default chain". {@link io.lava.jdbc.internal.aws.AwsClientRegistry#scope} resolves them once per engine.
  * Per-call time limits are not settings of the clients: {@link CallTimeouts}.
  *
  * @param region region id such as {@code eu-west-1}, or {@code null}

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * With a {@code /} in the path, the first segment is the realm and everything after the first {@code /} is the
  * conn_id, slashes included: {@code jdbc:lava-pg:prod/db/psql/local} is realm {@code prod}, conn_id
  * {@code db/psql/local} (lava's conn_ids commonly hold {@code /}: its own fixtures use {@code test/db/psql/local};
- * {@code ../shared/LAVA.md}). {@code %2F} still decodes to {@code /}. A URL with a {@code /} therefore always names
+ * {@code docs/lava.md}). {@code %2F} still decodes to {@code /}. A URL with a {@code /} therefore always names
  * its realm in the first segment, even when a {@code realm} property is set; a conn_id holding a {@code /} with the
  * realm from the property or {@code LAVA_REALM} must be written with {@code %2F}
  * ({@code jdbc:lava-pg:db%2Fpsql%2Flocal?realm=prod}). Empty segments ({@code acc//x}, a trailing {@code /}) are

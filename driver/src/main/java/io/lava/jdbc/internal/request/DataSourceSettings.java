@@ -1,7 +1,5 @@
 package io.lava.jdbc.internal.request;
 
-import io.lava.jdbc.LavaPgDataSource;
-import io.lava.jdbc.LavaPgDriver;
 import io.lava.jdbc.LavaPgProperty;
 import io.lava.jdbc.internal.Errors.Step;
 import io.lava.jdbc.internal.Errors;
@@ -23,8 +21,8 @@ import java.util.stream.Collectors;
 import org.postgresql.PGProperty;
 
 /**
- * The settings of a {@link LavaPgDataSource} (name to string value) and how they become what
- * {@link LavaPgDriver#connect} takes: a {@code jdbc:lava-pg:} URL and {@link Properties}. Also their validation from
+ * The settings of a {@link io.lava.jdbc.LavaPgDataSource} (name to string value) and how they become what
+ * {@link io.lava.jdbc.LavaPgDriver#connect} takes: a {@code jdbc:lava-pg:} URL and {@link Properties}. Also their validation from
  * strings (JNDI: types and ranges from {@link LavaPgProperty}) and their masked description ({@code toString}).
  */
 final public class DataSourceSettings {

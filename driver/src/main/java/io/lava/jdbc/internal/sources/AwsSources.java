@@ -1,5 +1,6 @@
 package io.lava.jdbc.internal.sources;
 
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.request.AwsSettings;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 

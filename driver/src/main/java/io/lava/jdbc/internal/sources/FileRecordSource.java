@@ -1,5 +1,6 @@
 package io.lava.jdbc.internal.sources;
 
+import io.lava.jdbc.internal.record.ConnectionRecord;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.request.CallTimeouts;

@@ -1,6 +1,5 @@
 package io.lava.jdbc.internal.sources;
 
-import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.request.CallTimeouts;
 
 /**
@@ -13,7 +12,7 @@ public interface ParameterSource {
      * @param name the parameter name, already checked to lie under {@code /lava/<realm>/}
      * @param timeouts time limits of the AWS call
      * @return the decrypted value, never {@code null}
-     * @throws SourceException when the parameter is missing, not readable or not decryptable
+     * @throws io.lava.jdbc.internal.SourceException when the parameter is missing, not readable or not decryptable
      */
     String get(String name, CallTimeouts timeouts);
 }

@@ -1,7 +1,9 @@
 package io.lava.jdbc.internal.sources;
 
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
+import io.lava.jdbc.internal.aws.AwsClients;
+import io.lava.jdbc.internal.aws.AwsFailures;
 import io.lava.jdbc.LavaPgProperty;
-import io.lava.jdbc.internal.SourceException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
@@ -31,7 +33,7 @@ public record RdsTokenSource(AwsClientRegistry aws, AwsClients.Scope scope) impl
      * @param port its port
      * @param user the database user
      * @return the token, valid for 900 seconds from now
-     * @throws SourceException when the credentials cannot be resolved
+     * @throws io.lava.jdbc.internal.SourceException when the credentials cannot be resolved
      */
     public static String sign(AwsCredentialsProvider credentials, Region region, String host, int port, String user) {
         try {

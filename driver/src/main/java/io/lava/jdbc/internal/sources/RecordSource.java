@@ -1,6 +1,6 @@
 package io.lava.jdbc.internal.sources;
 
-import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.record.ConnectionRecord;
 import io.lava.jdbc.internal.request.CallTimeouts;
 
 /**
@@ -16,7 +16,7 @@ public interface RecordSource {
      * @param connId the conn_id
      * @param timeouts time limits of the AWS call, if the source makes one
      * @return the validated record
-     * @throws SourceException when the record is missing, invalid or disabled, or the source fails
+     * @throws io.lava.jdbc.internal.SourceException when the record is missing, invalid or disabled, or the source fails
      */
     ConnectionRecord get(String connId, CallTimeouts timeouts);
 

@@ -1,5 +1,9 @@
 package io.lava.jdbc.internal.sources;
 
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
+import io.lava.jdbc.internal.aws.AwsClients;
+import io.lava.jdbc.internal.aws.AwsFailures;
+import io.lava.jdbc.internal.aws.ConnectRetryStrategy;
 import io.lava.jdbc.LavaPgProperty;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;

@@ -1,6 +1,6 @@
 package io.lava.jdbc.internal.sources;
 
-import io.lava.jdbc.internal.SourceException;
+import io.lava.jdbc.internal.record.SecretFields;
 import io.lava.jdbc.internal.request.CallTimeouts;
 
 /**
@@ -13,7 +13,7 @@ public interface SecretSource {
      * @param secretId the record's {@code secret_id}
      * @param timeouts time limits of the AWS call
      * @return the fields the secret supplies
-     * @throws SourceException when the secret is missing, unreadable, binary, or not a JSON object
+     * @throws io.lava.jdbc.internal.SourceException when the secret is missing, unreadable, binary, or not a JSON object
      */
     SecretFields get(String secretId, CallTimeouts timeouts);
 }

@@ -1,6 +1,5 @@
 package io.lava.jdbc.internal.sources;
 
-import io.lava.jdbc.internal.SourceException;
 
 /**
  * Mints RDS IAM authentication tokens ({@link RdsTokenSource}). Implementations are immutable values whose equality
@@ -13,14 +12,14 @@ public interface TokenSource {
      * @param port the port the token is signed for
      * @param user the database user
      * @return a token, valid for 15 minutes from now (AWS RDS docs)
-     * @throws SourceException when the AWS credentials cannot be resolved
+     * @throws io.lava.jdbc.internal.SourceException when the AWS credentials cannot be resolved
      */
     String mint(String host, int port, String user);
 
     /**
      * @return the identity the tokens are signed with (an access key id; never a secret), part of the cache key so that
      *     rotated or switched credentials get fresh tokens
-     * @throws SourceException when the AWS credentials cannot be resolved
+     * @throws io.lava.jdbc.internal.SourceException when the AWS credentials cannot be resolved
      */
     String identity();
 

@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RefreshingCacheTest {
     private static final Duration TTL = Duration.ofSeconds(60);
     private static final Duration MAX_STALE = Duration.ofMinutes(10);
+    private static final long MAXIMUM_SIZE = 10_000;
     private static final Logger CACHE_LOG = Logger.getLogger(RefreshingCache.class.getName());
     private static final CallTimeouts T = CallTimeouts.DEFAULT;
 
@@ -86,7 +87,7 @@ class RefreshingCacheTest {
     private final Source source = new Source();
     private final Key key = new Key(source, "k");
     private final RefreshingCache<Key, String> cache =
-            new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, Runnable::run, new Metrics());
+            new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, MAXIMUM_SIZE, now::get, Runnable::run, new Metrics());
     private final List<LogRecord> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -135,7 +136,7 @@ class RefreshingCacheTest {
     void refreshesInTheBackgroundAfterThreeQuartersOfTheTtl() {
         List<Runnable> background = new ArrayList<>();
         RefreshingCache<Key, String> queued =
-                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get, background::add, new Metrics());
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, MAXIMUM_SIZE, now::get, background::add, new Metrics());
         queued.get(key, T);
         advance(Duration.ofSeconds(44));
         assertThat(queued.get(key, T).value()).isEqualTo("k#1");
@@ -194,7 +195,7 @@ class RefreshingCacheTest {
     @Test
     void zeroMaxStaleNeverServesStale() {
         RefreshingCache<Key, String> strict =
-                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, Duration.ZERO, now::get, Runnable::run, new Metrics());
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, Duration.ZERO, MAXIMUM_SIZE, now::get, Runnable::run, new Metrics());
         strict.get(key, T);
         source.failing = true;
         advance(Duration.ofSeconds(61));
@@ -281,7 +282,7 @@ class RefreshingCacheTest {
     @MethodSource("refreshFailures")
     void aFailingRefreshThatAnotherCallerStartedNeverReachesAWaitingCaller(Throwable failure) throws Exception {
         List<Runnable> background = new ArrayList<>();
-        RefreshingCache<Key, String> queued = new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get,
+        RefreshingCache<Key, String> queued = new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, MAXIMUM_SIZE, now::get,
                 r -> {
                     synchronized (background) {
                         background.add(r);
@@ -329,7 +330,7 @@ class RefreshingCacheTest {
     @Test
     void aRefreshStillInFlightAtTheCallersDeadlineServesTheStaleValue() throws Exception {
         List<Runnable> background = new ArrayList<>();
-        RefreshingCache<Key, String> queued = new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, now::get,
+        RefreshingCache<Key, String> queued = new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, MAXIMUM_SIZE, now::get,
                 background::add, new Metrics());
         queued.get(key, T);
         advance(Duration.ofSeconds(46));
@@ -346,7 +347,7 @@ class RefreshingCacheTest {
     @Test
     void aFailingRefreshOfATokenPastItsTtlIsThrownUnwrapped() {
         List<Runnable> background = new ArrayList<>();
-        RefreshingCache<Key, String> strict = new RefreshingCache<>(Metrics.Kind.TOKEN, TTL, Duration.ZERO, now::get,
+        RefreshingCache<Key, String> strict = new RefreshingCache<>(Metrics.Kind.TOKEN, TTL, Duration.ZERO, MAXIMUM_SIZE, now::get,
                 background::add, new Metrics());
         strict.get(key, T);
         source.failWith = new AssertionError("boom");

@@ -1,5 +1,6 @@
 package io.lava.jdbc.internal.engine;
 
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.lava.jdbc.internal.engine;
 
+import io.lava.jdbc.internal.pg.PgDelegate;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,7 @@ import io.lava.jdbc.internal.cache.RefreshingCache;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
-import io.lava.jdbc.internal.sources.LavaType;
+import io.lava.jdbc.internal.record.LavaType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -57,7 +59,7 @@ class IncompleteJarTest {
     void aSourceWhoseLoadThrowsNoClassDefFoundErrorFailsTheStepWithAnSqlException() {
         Key key = new Key(new AtomicLong(), new boolean[] {true});
         RefreshingCache<Key, String> cache = new RefreshingCache<>(Metrics.Kind.PARAMETER, Duration.ofSeconds(60),
-                Duration.ZERO, System::nanoTime, Runnable::run, new Metrics());
+                Duration.ZERO, Caches.MAXIMUM_SIZE, System::nanoTime, Runnable::run, new Metrics());
         assertThatThrownBy(() -> Resolver.step("prod", "warehouse", Step.PARAMETER, () -> cache.get(key, CallTimeouts.DEFAULT).value()))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertIncompleteJar(e, "parameter", e.getCause());
@@ -70,7 +72,7 @@ class IncompleteJarTest {
         AtomicLong now = new AtomicLong(1_000_000_000L);
         Key key = new Key(new AtomicLong(), new boolean[] {false});
         RefreshingCache<Key, String> cache = new RefreshingCache<>(Metrics.Kind.RECORD, Duration.ofSeconds(60),
-                Duration.ZERO, now::get, Runnable::run, new Metrics());
+                Duration.ZERO, Caches.MAXIMUM_SIZE, now::get, Runnable::run, new Metrics());
         assertThat(Resolver.step("prod", "warehouse", Step.RECORD, () -> cache.get(key, CallTimeouts.DEFAULT).value())).isEqualTo("value");
         key.broken()[0] = true;
         now.addAndGet(Duration.ofSeconds(61).toNanos());

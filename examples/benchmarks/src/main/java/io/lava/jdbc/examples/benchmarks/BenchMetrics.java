@@ -1,10 +1,10 @@
 package io.lava.jdbc.examples.benchmarks;
 
-import io.lava.jdbc.internal.Metrics;
-import io.lava.jdbc.internal.engine.SharedEngine;
+import io.lava.jdbc.internal.hook.TestHook;
+import io.lava.jdbc.LavaPgDriverMXBean;
 
 /**
- * Reads the driver's own counters (the shared engine's {@link Metrics}, the JMX MBean's source) so a benchmark can show that its
+ * Reads the driver's own counters (the shared engine's counters through {@link TestHook#metrics}, the values the JMX MBean shows) so a benchmark can show that its
  * measured connects made no AWS call: a warm cache serves everything.
  */
 final class BenchMetrics {
@@ -12,7 +12,7 @@ final class BenchMetrics {
     private final long tokenMints;
 
     private BenchMetrics() {
-        Metrics m = SharedEngine.get().metrics();
+        LavaPgDriverMXBean m = TestHook.metrics();
         this.awsCalls = m.getDynamoDbCalls() + m.getSsmCalls() + m.getSecretsManagerCalls();
         this.tokenMints = m.getTokenMints();
     }

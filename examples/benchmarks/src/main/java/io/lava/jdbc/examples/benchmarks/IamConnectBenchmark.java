@@ -1,6 +1,6 @@
 package io.lava.jdbc.examples.benchmarks;
 
-import io.lava.jdbc.internal.engine.SharedEngine;
+import io.lava.jdbc.internal.hook.TestHook;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +37,7 @@ public class IamConnectBenchmark {
         /** Mints the token through the driver's own resolution and makes it the role's password. */
         @Override
         protected void prepare() throws Exception {
-            String token = SharedEngine.get().resolve(url, info).resolution().connection().password();
+            String token = TestHook.resolvedPassword(url, info);
             env.setPassword(BenchEnv.ROLE_IAM_LAVA, token);
         }
     }

@@ -1,8 +1,6 @@
 package io.lava.jdbc.examples.benchmarks;
 
-import io.lava.jdbc.internal.engine.Resolution;
-import io.lava.jdbc.internal.engine.SharedEngine;
-import io.lava.jdbc.internal.engine.ReusedResolutions;
+import io.lava.jdbc.internal.hook.TestHook;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +18,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * Row 2: what lava-pg adds to every warm connect before pgjdbc runs, with no network:
  * {@link io.lava.jdbc.internal.engine.Engine#resolve}, exactly as {@link io.lava.jdbc.LavaPgDriver#connect} calls it,
- * reached through {@link SharedEngine}, the internal seam the driver itself connects through. With warm caches that is
- * the reuse of the resolution of an earlier connect with the same URL and properties ({@link ReusedResolutions}), and
+ * reached through {@link TestHook#resolve}, the documented seam onto the engine the driver itself connects through. With warm caches that is
+ * the reuse of the resolution of an earlier connect with the same URL and properties (the engine's reuse of resolutions), and
  * once per 45 s (three quarters of {@code recordTtl}) a full parse and resolve through the caches.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -60,12 +58,12 @@ public class ResolveBenchmark {
     }
 
     /**
-     * @return the {@link Resolution}, so that nothing is optimised away (typed {@code Object}: the class is
+     * @return the resolution, so that nothing is optimised away (typed {@code Object}: the class is
      *     package-private and JMH's generated code lives in another package)
      * @throws SQLException when a step fails
      */
     @Benchmark
     public Object warmResolve() throws SQLException {
-        return SharedEngine.get().resolve(url, info);
+        return TestHook.resolve(url, info);
     }
 }

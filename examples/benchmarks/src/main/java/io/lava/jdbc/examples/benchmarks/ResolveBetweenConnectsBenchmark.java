@@ -1,7 +1,6 @@
 package io.lava.jdbc.examples.benchmarks;
 
-import io.lava.jdbc.internal.engine.Resolution;
-import io.lava.jdbc.internal.engine.SharedEngine;
+import io.lava.jdbc.internal.hook.TestHook;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Properties;
@@ -21,7 +20,7 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Row 2b: row 2's warm resolve ({@link io.lava.jdbc.internal.engine.Engine#resolve}, reached through
- * {@link SharedEngine}, the seam the driver itself connects through, as {@link io.lava.jdbc.LavaPgDriver#connect}
+ * {@link TestHook#resolve}, the documented seam onto the engine the driver itself connects through, as {@link io.lava.jdbc.LavaPgDriver#connect}
  * calls it), timed where it
  * runs in real use: right after a connect. Each invocation opens and closes one pgjdbc connection with
  * row 1's settings, then times one resolve with {@link System#nanoTime()}. Between connects the CPU caches hold the
@@ -82,7 +81,7 @@ public class ResolveBetweenConnectsBenchmark {
 
     /**
      * @param direct pgjdbc with row 1's settings
-     * @return the {@link Resolution}, so that nothing is optimised away
+     * @return the resolution, so that nothing is optimised away
      * @throws SQLException when the connect or the resolve fails
      */
     @Benchmark
@@ -108,6 +107,6 @@ public class ResolveBetweenConnectsBenchmark {
     }
 
     private Object resolve() throws SQLException {
-        return SharedEngine.get().resolve(url, info);
+        return TestHook.resolve(url, info);
     }
 }

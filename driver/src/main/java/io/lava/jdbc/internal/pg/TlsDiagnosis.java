@@ -1,5 +1,6 @@
-package io.lava.jdbc.internal.engine;
+package io.lava.jdbc.internal.pg;
 
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileNotFoundException;

@@ -1,8 +1,9 @@
-package io.lava.jdbc.internal.engine;
+package io.lava.jdbc.internal.pg;
 
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lava.jdbc.internal.sources.LavaType;
+import io.lava.jdbc.internal.record.LavaType;
 import io.lava.jdbc.testing.TestPki;
 import java.io.FileNotFoundException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

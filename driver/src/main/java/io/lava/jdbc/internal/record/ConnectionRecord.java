@@ -1,14 +1,13 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.record;
 
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
 import io.lava.jdbc.internal.request.SslMode;
 import java.math.BigDecimal;
 import java.util.Map;
 
 /**
- * A lava connection record, validated as lava validates it ({@code ../shared/LAVA.md}, lava's
+ * A lava connection record, validated as lava validates it ({@code docs/lava.md}, lava's
  * {@code lava/connection/core.py}), before credentials are resolved.
  *
  * <p>Rules: {@code conn_id}, {@code type} and {@code enabled} are required before anything else; a missing

@@ -1,15 +1,16 @@
-package io.lava.jdbc.internal.engine;
+package io.lava.jdbc.internal.pg;
 
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.engine.ResolvedConnection.PasswordSource;
+import io.lava.jdbc.internal.record.ResolvedConnection.PasswordSource;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.SslMode;
-import io.lava.jdbc.internal.sources.ConnectionRecord;
-import io.lava.jdbc.internal.sources.LavaType;
+import io.lava.jdbc.internal.record.ConnectionRecord;
+import io.lava.jdbc.internal.record.LavaType;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,12 +1,12 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.engine.Caches;
-import io.lava.jdbc.internal.engine.ResolvedConnection.PasswordSource;
-import io.lava.jdbc.internal.engine.ResolvedConnection;
+import io.lava.jdbc.internal.record.ResolvedConnection.PasswordSource;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

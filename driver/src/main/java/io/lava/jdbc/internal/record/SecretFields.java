@@ -1,15 +1,14 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.record;
 
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.engine.Resolution;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
- * The record fields a Secrets Manager secret supplies, after lava's key map ({@code ../shared/LAVA.md},
+ * The record fields a Secrets Manager secret supplies, after lava's key map ({@code docs/lava.md},
  * "Resolution order" step 2):
  *
  * <table>

@@ -1,7 +1,7 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.aws;
 
 import io.lava.jdbc.internal.Errors;
-import io.lava.jdbc.internal.sources.CredentialProfile.Kind;
+import io.lava.jdbc.internal.aws.CredentialProfile.Kind;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;

@@ -1,7 +1,6 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.aws;
 
 import io.lava.jdbc.internal.Metrics;
-import io.lava.jdbc.internal.request.CallTimeouts;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +23,7 @@ import software.amazon.awssdk.utils.Lazy;
  * {@link #CONNECT_TIMEOUT}), the scope's
  * credentials and, when {@code awsEndpointUrl} is set, that endpoint. Without it the SDK applies its own
  * {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} environment variables and {@code aws.endpointUrl*}
- * system properties, read when the client is built. Time limits travel with each request ({@link CallTimeouts}); the
+ * system properties, read when the client is built. Time limits travel with each request ({@link io.lava.jdbc.internal.request.CallTimeouts}); the
  * clients carry only the retry policy ({@link ConnectRetryStrategy}: throttling retried until the call's deadline, other
  * retryable errors three attempts). {@link #close()} closes the clients built so far (ending their
  * SDK threads). Thread-safe.

@@ -1,8 +1,8 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lava.jdbc.internal.sources.CredentialProfile.Kind;
+import io.lava.jdbc.internal.aws.CredentialProfile.Kind;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

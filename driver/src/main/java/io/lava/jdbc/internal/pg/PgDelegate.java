@@ -1,38 +1,29 @@
-package io.lava.jdbc.internal.engine;
+package io.lava.jdbc.internal.pg;
 
+import io.lava.jdbc.internal.record.ApplicationName;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.Errors.Step;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionOptions;
-import io.lava.jdbc.internal.request.ConnectionRef;
-import io.lava.jdbc.internal.request.SslMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.postgresql.PGProperty;
 
 /**
  * Hands a {@link ResolvedConnection} to pgjdbc: URL {@code jdbc:postgresql://host:port/database} with no parameters,
  * {@code user} and {@code password} from the record, every pass-through property unchanged, and lava's
- * {@code ApplicationName} ({@link #applicationName}) unless the tool set one.
+ * {@code ApplicationName} ({@link ApplicationName#of}) unless the tool set one.
  */
 final public class PgDelegate {
     private static final Logger LOG = Logger.getLogger(PgDelegate.class.getName());
-
-    /** PostgreSQL's limit on {@code application_name}: NAMEDATALEN - 1 bytes. */
-    public static final int MAX_APPLICATION_NAME_BYTES = 63;
-
-    /** lava's default {@code CONN_APP_NAME}. */
-    public static final String DEFAULT_APP_NAME_TEMPLATE = "lv-{{ realm }}-{{ job_id }}";
 
     private PgDelegate() {
     }
@@ -52,7 +43,7 @@ final public class PgDelegate {
      *
      * @param options pass-through properties (already without the driver's own, {@code user} and {@code password})
      * @param resolved the resolved connection; its user and password always win over the tool's
-     * @param env environment lookup, for {@code LAVA_CONN_APP_NAME} and {@code LAVA_JOB_ID} ({@link #applicationName})
+     * @param env environment lookup, for {@code LAVA_CONN_APP_NAME} and {@code LAVA_JOB_ID} ({@link ApplicationName#of})
      * @return a new {@link Properties}
      */
     public static Properties pgProperties(ConnectionOptions options, ResolvedConnection resolved,
@@ -61,120 +52,11 @@ final public class PgDelegate {
         props.putAll(options.pgProperties());
         props.setProperty("user", resolved.user());
         props.setProperty("password", resolved.password());
-        applyTls(options, resolved, props);
+        TlsPolicy.apply(options, resolved, props);
         if (props.getProperty("ApplicationName") == null) {
-            props.setProperty("ApplicationName", applicationName(resolved.realm(), resolved.connId(), env));
+            props.setProperty("ApplicationName", ApplicationName.of(resolved.realm(), resolved.connId(), env));
         }
         return props;
-    }
-
-    /**
-     * Sets {@code sslmode} to the stricter of the record's ({@code ssl_mode}/{@code ssl}) and the user's; with an IAM
-     * token, at least {@code require} (lava's docs make TLS mandatory for IAM; this driver enforces it whatever the
-     * record or URL says). The record's {@code ssl_ca_file} becomes {@code sslrootcert} unless the user set one.
-     *
-     * <p>{@code verify-ca} / {@code verify-full} with no CA file (neither the record's {@code ssl_ca_file} nor the
-     * user's {@code sslrootcert}) and no user {@code sslfactory}: {@code sslfactory} becomes pgjdbc's
-     * {@link org.postgresql.ssl.DefaultJavaSSLFactory}, which verifies the server's chain against the JVM's trust store
-     * ({@code javax.net.ssl.trustStore}, else the JDK's {@code cacerts}), as lava 8.3 verifies against the system store
-     * ({@code lava/lib/ssl.py}). pgjdbc's {@code MakeSSL} checks the host name for {@code verify-full} whatever the
-     * factory, so {@code verify-full} still verifies the host name; {@code verify-ca} does not.
-     */
-    public static void applyTls(ConnectionOptions options, ResolvedConnection resolved, Properties props) {
-        SslMode mode = SslMode.stricter(resolved.sslMode(), options.sslMode());
-        if (resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN
-                && (mode == null || mode.compareTo(SslMode.REQUIRE) < 0)) {
-            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': sslmode {2} raised to require: an IAM token only "
-                    + "travels over TLS", new Object[] {resolved.realm(), resolved.connId(),
-                            mode == null ? "(not set)" : mode.pgName()});
-            mode = SslMode.REQUIRE;
-        }
-        if (mode != null) {
-            props.setProperty("sslmode", mode.pgName());
-        }
-        if (resolved.sslCaFile() != null && props.getProperty("sslrootcert") == null) {
-            props.setProperty("sslrootcert", resolved.sslCaFile());
-        }
-        if (mode != null && mode.compareTo(SslMode.VERIFY_CA) >= 0 && props.getProperty("sslrootcert") == null
-                && props.getProperty("sslfactory") == null) {
-            props.setProperty("sslfactory", org.postgresql.ssl.DefaultJavaSSLFactory.class.getName());
-        }
-    }
-
-    /**
-     * The session name lava gives a connection ({@code CONN_APP_NAME} in lava 8.3's {@code lava/connection/core.py};
-     * {@code ../shared/LAVA.md}, "Other fields"), used when the tool sets no {@code ApplicationName} of its own.
-     *
-     * <p>Rules, in order:
-     * <ol>
-     *   <li>The template is the {@code LAVA_CONN_APP_NAME} environment variable when it is set and not blank, else
-     *       lava's default {@value #DEFAULT_APP_NAME_TEMPLATE}. (lava's realm configuration can also set
-     *       {@code CONN_APP_NAME}; a Java process sees only the environment form.)</li>
-     *   <li>The template is jinja-style: {@code {{realm}}}, {@code {{job_id}}} and {@code {{conn_id}}}, spaces inside
-     *       the braces allowed ({@code {{ realm }}}). {@code realm} is the URL's realm, {@code job_id} is
-     *       {@code LAVA_JOB_ID}, {@code conn_id} the conn_id. An unset {@code job_id}, or any other name, renders as
-     *       nothing, as an undefined jinja variable does.</li>
-     *   <li>Where this driver differs from lava: lava sets no name when there is no job id. Here, with no job id and
-     *       no {@code LAVA_CONN_APP_NAME}, the name is {@code lv-<realm>-<conn_id>}, so that a session can still be
-     *       traced to its record; a rendering that is empty after the next step gives the same fallback.</li>
-     *   <li>Single quotes, double quotes and backslashes are removed from the result, as lava does.</li>
-     *   <li>The result is cut to at most 63 UTF-8 bytes on a character boundary (PostgreSQL keeps NAMEDATALEN - 1
-     *       bytes of {@code application_name}).</li>
-     * </ol>
-     *
-     * @param realm the realm
-     * @param connId the conn_id
-     * @param env environment lookup ({@code LAVA_CONN_APP_NAME}, {@code LAVA_JOB_ID})
-     * @return the name, never empty, at most {@value #MAX_APPLICATION_NAME_BYTES} UTF-8 bytes
-     */
-    public static String applicationName(String realm, String connId, UnaryOperator<String> env) {
-        String jobId = ConnectionRef.blankToNull(env.apply("LAVA_JOB_ID"));
-        String template = env.apply("LAVA_CONN_APP_NAME");
-        String name = null;
-        if (template != null && !template.isBlank()) {
-            name = render(template, Map.of("realm", realm, "conn_id", connId, "job_id", jobId == null ? "" : jobId));
-        } else if (jobId != null) {
-            name = render(DEFAULT_APP_NAME_TEMPLATE, Map.of("realm", realm, "conn_id", connId, "job_id", jobId));
-        }
-        if (name == null || name.isBlank()) {
-            name = strip("lv-" + realm + "-" + connId);
-        }
-        return cutToMaxBytes(name);
-    }
-
-    private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
-
-    private static String render(String template, Map<String, String> variables) {
-        Matcher m = TEMPLATE_VARIABLE.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(variables.getOrDefault(m.group(1), "")));
-        }
-        m.appendTail(out);
-        return strip(out.toString());
-    }
-
-    private static String strip(String name) {
-        return name.replace("'", "").replace("\"", "").replace("\\", "");
-    }
-
-    /** @return the name cut to at most 63 UTF-8 bytes on a character boundary */
-    static String cutToMaxBytes(String name) {
-        if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_APPLICATION_NAME_BYTES) {
-            return name;
-        }
-        int bytes = 0;
-        int end = 0;
-        while (end < name.length()) {
-            int cp = name.codePointAt(end);
-            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-            if (bytes + size > MAX_APPLICATION_NAME_BYTES) {
-                break;
-            }
-            bytes += size;
-            end += Character.charCount(cp);
-        }
-        return name.substring(0, end);
     }
 
     /**

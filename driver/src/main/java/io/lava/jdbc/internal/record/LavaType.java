@@ -1,4 +1,4 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.record;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -30,7 +30,7 @@ public enum LavaType {
 
     /**
      * Looks a record's {@code type} up as lava does: lava 8.3 lowercases the type before comparing
-     * ({@code lava/connection/core.py}; {@code ../shared/LAVA.md}, "Types handled by this driver"), so
+     * ({@code lava/connection/core.py}; {@code docs/lava.md}, "Types handled by this driver"), so
      * {@code Postgres} and {@code POSTGRES-AURORA} are accepted. Surrounding spaces are not trimmed (lava does not).
      *
      * @param name the record's {@code type}, possibly {@code null}

@@ -1,11 +1,11 @@
-package io.lava.jdbc.internal.engine;
+package io.lava.jdbc.internal.record;
 
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.request.SslMode;
-import io.lava.jdbc.internal.sources.ConnectionRecord;
-import io.lava.jdbc.internal.sources.LavaType;
-import io.lava.jdbc.internal.sources.SecretFields;
+import io.lava.jdbc.internal.record.ConnectionRecord;
+import io.lava.jdbc.internal.record.LavaType;
+import io.lava.jdbc.internal.record.SecretFields;
 
 /**
  * Everything needed to open the connection, after the SSM parameter and the secret have been applied. Immutable;
@@ -38,7 +38,7 @@ public record ResolvedConnection(String realm, String connId, LavaType type, Str
     }
 
     /**
-     * Applies lava's resolution order steps 2 and 3 ({@code ../shared/LAVA.md}): fields the record lacks come from the
+     * Applies lava's resolution order steps 2 and 3 ({@code docs/lava.md}): fields the record lacks come from the
      * secret (the record always wins), then {@code host}, {@code port}, {@code database} and {@code user} are
      * required. A password from SSM wins over the secret's {@code password}.
      *

@@ -1,4 +1,4 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.aws;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,14 +1,17 @@
-package io.lava.jdbc.internal.engine;
+package io.lava.jdbc.internal.aws;
 
+import io.lava.jdbc.internal.engine.Caches;
+import io.lava.jdbc.internal.engine.Resolver;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
-import io.lava.jdbc.internal.sources.AwsClientRegistry;
+import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
-import io.lava.jdbc.internal.sources.LavaType;
-import io.lava.jdbc.internal.sources.RdsRegions;
+import io.lava.jdbc.internal.record.LavaType;
+import io.lava.jdbc.internal.aws.RdsRegions;
 import io.lava.jdbc.internal.sources.RdsTokenSource;
 import java.time.Duration;
 import java.util.Properties;

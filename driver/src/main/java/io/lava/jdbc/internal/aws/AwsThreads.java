@@ -1,4 +1,4 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.aws;
 
 import io.lava.jdbc.internal.Errors;
 import java.time.Duration;

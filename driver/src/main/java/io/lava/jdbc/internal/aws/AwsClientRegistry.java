@@ -1,11 +1,10 @@
-package io.lava.jdbc.internal.sources;
+package io.lava.jdbc.internal.aws;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.SourceException;
-import io.lava.jdbc.internal.engine.Resolution;
 import io.lava.jdbc.internal.request.AwsSettings;
 import java.net.URI;
 import java.util.ArrayList;
