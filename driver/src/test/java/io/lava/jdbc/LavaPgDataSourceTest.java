@@ -1,5 +1,6 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.record.ApplicationName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

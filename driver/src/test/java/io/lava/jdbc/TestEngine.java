@@ -1,5 +1,6 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.internal.engine.PreparedConnection;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.engine.Engine;
 import io.lava.jdbc.internal.aws.AwsClientRegistry;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #queuingRefreshes()}, wait until the test runs them ({@link #runRefreshes()}; a connect that must wait for a
  * refresh itself — an entry past its TTL — would then wait for ever, so use that only before the TTL).
  */
-final class TestEngine implements AutoCloseable {
+public final class TestEngine implements AutoCloseable {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<Runnable> refreshes = new ArrayList<>();
     private final Metrics metrics = new Metrics();
@@ -26,7 +27,7 @@ final class TestEngine implements AutoCloseable {
     private final LavaPgDriver driver;
 
     /** An engine whose background refreshes run at once. */
-    TestEngine() {
+    public TestEngine() {
         this(false);
     }
 
@@ -37,7 +38,7 @@ final class TestEngine implements AutoCloseable {
     }
 
     /** @return an engine whose background work (refreshes, Caffeine's maintenance) waits for {@link #runRefreshes()} */
-    static TestEngine queuingRefreshes() {
+    public static TestEngine queuingRefreshes() {
         return new TestEngine(true);
     }
 
@@ -48,7 +49,7 @@ final class TestEngine implements AutoCloseable {
     }
 
     /** Moves the engine's clock forward. */
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.addAndGet(d.toNanos());
     }
 
@@ -57,7 +58,7 @@ final class TestEngine implements AutoCloseable {
      *
      * @return how many tasks ran
      */
-    int runRefreshes() {
+    public int runRefreshes() {
         int ran = 0;
         while (true) {
             Runnable next;
@@ -73,21 +74,35 @@ final class TestEngine implements AutoCloseable {
     }
 
     /** @return the engine's counters (what the MBean would show) */
-    Metrics metrics() {
+    public Metrics metrics() {
         return metrics;
     }
 
-    Engine engine() {
+    public Engine engine() {
         return engine;
     }
 
     /** Connects through a driver bound to this engine, as {@code DriverManager.getConnection} would. */
-    Connection connect(String url, Properties info) throws SQLException {
+    public Connection connect(String url, Properties info) throws SQLException {
         return driver.connect(url, info);
     }
 
     @Override
     public void close() {
         engine.close();
+    }
+
+    /**
+     * The bridge for tests outside this package to the driver's package-private seams.
+     *
+     * @return a driver that connects through {@code engine} instead of the class loader's shared one
+     */
+    public static LavaPgDriver driverOn(Engine engine) {
+        return new LavaPgDriver(engine);
+    }
+
+    /** @return what {@code driver} resolves the URL and properties to, without connecting */
+    public static PreparedConnection resolve(LavaPgDriver driver, String url, Properties info) throws SQLException {
+        return driver.resolve(url, info);
     }
 }
