@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.internal.engine.Engine;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.lava.jdbc.testing.Docs;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
@@ -107,11 +106,11 @@ class LavaPgDriverTest {
     }
 
     @Test
-    void readmePropertyTableMatchesTheEnum() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+    void docsPropertyTableHasARowPerProperty() {
+        String table = Docs.section("docs/connecting.md", "## Properties");
         for (LavaPgProperty p : LavaPgProperty.values()) {
             String def = p.getDefaultValue() == null ? "" : p.getDefaultValue();
-            assertThat(readme).as("README row for %s", p.getName())
+            assertThat(table).as("docs/connecting.md ## Properties row for %s", p.getName())
                     .containsPattern("\\| `" + p.getName() + "` \\| " + java.util.regex.Pattern.quote(def.isEmpty()
                             ? "" : "`" + def + "`") + " *\\|");
         }

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The cases of {@link CredentialSourcesIT}: each credential source as a user configures it ({@link #SOURCES}), and
- * each way it fails that the README's errors table lists ({@link #FAILURES}).
+ * each way it fails that the errors table of {@code docs/errors.md} lists ({@link #FAILURES}).
  */
 public final class CredentialCases {
     private static final String START_URL = "https://lava-corp.awsapps.com/start";

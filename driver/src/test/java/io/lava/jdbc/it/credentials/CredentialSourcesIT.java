@@ -51,9 +51,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>A source that works connects, and the driver's DynamoDB {@code GetItem} and SSM {@code GetParameter} are signed
  * with the access key id that source returned (each source returns its own). A failure ends in the SQLState and
- * message of the README's errors table ({@link CredentialCases#FAILURES}). The {@code -all} jar runs every case; the
- * thin jar (with its runtime dependencies) the cases marked for it, one or more per SDK module. Children run two at a
- * time; the probe is {@link ErrorShapesProbe}, compiled, alone in a directory of its own.
+ * message of the errors table of {@code docs/errors.md} ({@link CredentialCases#FAILURES}). The {@code -all} jar
+ * runs every case; the thin jar (with its runtime dependencies) the cases marked for it, one or more per SDK module.
+ * Children run two at a time; the probe is {@link ErrorShapesProbe}, compiled, alone in a directory of its own.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class CredentialSourcesIT {

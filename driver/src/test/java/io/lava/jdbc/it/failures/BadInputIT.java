@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The catalogue of mistakes a user can make, each a row: what they wrote, and the SQLException they get — its
- * SQLState, the step it names, what went wrong and what to do. The README's error table lists the same cases.
+ * SQLState, the step it names, what went wrong and what to do. The errors table of {@code docs/errors.md} lists the
+ * same cases.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class BadInputIT {
@@ -223,8 +224,7 @@ class BadInputIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mistakes")
-    void theReadmeErrorTableListsEveryState(String mistake, String url, String sqlState, String fragment)
-            throws IOException {
-        assertThat(Files.readString(Path.of("..", "README.md"))).contains("`" + sqlState + "`");
+    void theErrorsPageListsEveryState(String mistake, String url, String sqlState, String fragment) {
+        assertThat(Docs.file("docs/errors.md")).as("docs/errors.md").contains("`" + sqlState + "`");
     }
 }

@@ -53,9 +53,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every error shape AWS answers the driver's three calls with (DynamoDB {@code GetItem}, SSM {@code GetParameter},
  * Secrets Manager {@code GetSecretValue}), as users meet them: through each shipped jar, in a JVM of its own whose
  * class path holds nothing else — the {@code -all} jar alone, and the thin jar with the runtime dependencies an
- * application gets with it ({@code target/runtime.classpath}). {@link #ROWS} is the README's "## Errors" table for
- * AWS failures, row by row: what AWS answers, how many requests reach it (the SDK's standard retry mode makes 3
- * attempts at what it retries), and the {@code SQLException} the caller gets: SQLState, realm, conn_id and step in the
+ * application gets with it ({@code target/runtime.classpath}). {@link #ROWS} is the errors table of
+ * {@code docs/errors.md} for AWS failures, row by row: what AWS answers, how many requests reach it (the SDK's
+ * standard retry mode makes 3 attempts at what it retries), and the {@code SQLException} the caller gets: SQLState,
+ * realm, conn_id and step in the
  * message, what it says, and the AWS SDK's exception as cause.
  *
  * <p>One child JVM per jar runs every case in sequence ({@link ErrorShapesProbe} in source-file mode, through

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
 
 /**
- * README "Agroal": the snippet's properties through Agroal's own {@link AgroalPropertiesReader}
+ * {@code docs/pools.md} "Agroal": the snippet's properties through Agroal's own {@link AgroalPropertiesReader}
  * ({@code providerClassName} the driver, {@code jdbcUrl}, {@code jdbcProperties}), pooled by {@code agroal-pool}
  * with its default validator ({@code Connection.isValid}) on borrow.
  */
@@ -39,9 +39,10 @@ class AgroalIT {
     }
 
     @Test
-    void dataSourceFromTheReadmesPropertiesValidatesOnBorrow() throws Exception {
+    void dataSourceFromThePagesPropertiesValidatesOnBorrow() throws Exception {
         AgroalDataSourceConfiguration config = new AgroalPropertiesReader()
-                .readProperties(Recipe.readme("### Agroal").get(0).atHarness(REALM, aws).properties()).get();
+                .readProperties(Recipe.snippets("docs/pools.md", "## Agroal").get(0).atHarness(REALM, aws)
+                        .properties()).get();
         AgroalConnectionFactoryConfiguration factory =
                 config.connectionPoolConfiguration().connectionFactoryConfiguration();
         assertThat(factory.connectionProviderClass().getName()).isEqualTo("io.lava.jdbc.LavaPgDriver");

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
 
 /**
- * README "c3p0": {@link ComboPooledDataSource} with {@code driverClass} and {@code jdbcUrl}, as the snippet sets them
- * (the test checks the README holds these calls), and c3p0's check on checkout ({@code Connection.isValid}).
+ * {@code docs/pools.md} "c3p0": {@link ComboPooledDataSource} with {@code driverClass} and {@code jdbcUrl}, as the
+ * snippet sets them (the test checks the page holds these calls), and c3p0's check on checkout
+ * ({@code Connection.isValid}).
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class C3p0IT {
@@ -35,10 +36,10 @@ class C3p0IT {
 
     @Test
     void comboPooledDataSourceWithDriverClassAndJdbcUrl() throws Exception {
-        String snippet = Recipe.readme("### c3p0").get(0).text();
+        String snippet = Recipe.snippets("docs/pools.md", "## c3p0").get(0).text();
         assertThat(snippet).contains("ComboPooledDataSource pool = new ComboPooledDataSource();",
                 "pool.setDriverClass(\"io.lava.jdbc.LavaPgDriver\");",
-                "pool.setJdbcUrl(\"" + Recipe.README_URL + "?awsRegion=" + Recipe.README_REGION
+                "pool.setJdbcUrl(\"" + Recipe.DOCS_URL + "?awsRegion=" + Recipe.DOCS_REGION
                         + "&ApplicationName=reports\");",
                 "pool.setMaxPoolSize(20);", "pool.setTestConnectionOnCheckout(true);");
 

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
 
 /**
- * README "Apache DBCP2": the properties of the snippet through DBCP2's own {@link BasicDataSourceFactory}
- * ({@code driverClassName}, {@code url}, {@code connectionProperties}), with its validation on borrow
- * ({@code Connection.isValid}, no {@code validationQuery}); and a {@link LavaPgDataSource} as the connection factory of
- * a {@link PoolingDataSource}.
+ * {@code docs/pools.md} "Apache DBCP2": the properties of the snippet through DBCP2's own
+ * {@link BasicDataSourceFactory} ({@code driverClassName}, {@code url}, {@code connectionProperties}), with its
+ * validation on borrow ({@code Connection.isValid}, no {@code validationQuery}); and a {@link LavaPgDataSource} as the
+ * connection factory of a {@link PoolingDataSource}.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class Dbcp2IT {
@@ -44,8 +44,9 @@ class Dbcp2IT {
     }
 
     @Test
-    void basicDataSourceFromTheReadmesPropertiesValidatesWithIsValid() throws Exception {
-        Properties properties = Recipe.readme("### Apache DBCP2").get(0).atHarness(REALM, aws).properties();
+    void basicDataSourceFromThePagesPropertiesValidatesWithIsValid() throws Exception {
+        Properties properties = Recipe.snippets("docs/pools.md", "## Apache DBCP2").get(0).atHarness(REALM, aws)
+                .properties();
         assertThat(properties.getProperty("driverClassName")).isEqualTo("io.lava.jdbc.LavaPgDriver");
         try (BasicDataSource pool = BasicDataSourceFactory.createDataSource(properties)) {
             assertThat(pool.getMaxTotal()).isEqualTo(20);

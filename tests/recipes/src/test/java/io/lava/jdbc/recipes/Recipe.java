@@ -2,6 +2,7 @@ package io.lava.jdbc.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,17 +21,18 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * What the recipe tests share: one lava record per realm in the harness, and the README's snippets.
+ * What the recipe tests share: one lava record per realm in the harness, and the snippets of the docs pages.
  *
- * <p>A recipe test runs the configuration the README shows, taken from the README itself: {@link #readme} returns the
- * fenced blocks of a section, and {@link Snippet#replace} points the snippet's realm and region at the harness (each
- * replacement fails when its text is not in the snippet, so the README and the test cannot drift apart).
+ * <p>A recipe test runs the configuration a page shows ({@code docs/pools.md}, {@code docs/cli.md}), taken from the
+ * page itself: {@link #snippets} returns the fenced blocks of a section, and {@link Snippet#replace} points the
+ * snippet's realm and region at the harness (each replacement fails when its text is not in the snippet, so the page
+ * and the test cannot drift apart).
  */
 final class Recipe {
-    /** The README snippets' realm: {@code jdbc:lava-pg:prod/warehouse}. */
-    static final String README_URL = "jdbc:lava-pg:prod/warehouse";
-    /** The README snippets' region. */
-    static final String README_REGION = "eu-west-1";
+    /** The URL of the pages' snippets: {@code jdbc:lava-pg:prod/warehouse}. */
+    static final String DOCS_URL = "jdbc:lava-pg:prod/warehouse";
+    /** The region of the pages' snippets. */
+    static final String DOCS_REGION = "eu-west-1";
 
     private Recipe() {
     }
@@ -88,60 +88,51 @@ final class Recipe {
         }
     }
 
-    // ---- the README ------------------------------------------------------------------------------------------------
+    // ---- the docs pages --------------------------------------------------------------------------------------------
 
     /**
-     * The fenced code blocks of a README section, in order.
+     * The fenced code blocks of a section of a docs page, in order.
      *
-     * @param heading the section's heading line, e.g. {@code ### Apache DBCP2}
+     * @param page the page, from the repository root, e.g. {@code docs/pools.md}
+     * @param heading the section's heading line, e.g. {@code ## Apache DBCP2}
      * @return each block's text without its fences, lines ending in {@code \n}
      */
-    static List<Snippet> readme(String heading) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of(System.getProperty("lava.readme", "../../README.md")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int start = lines.indexOf(heading);
-        assertThat(start).as("README section %s", heading).isNotNegative();
+    static List<Snippet> snippets(String page, String heading) {
+        String where = page + " " + heading;
         List<Snippet> blocks = new ArrayList<>();
         StringBuilder block = null;
-        for (String line : lines.subList(start + 1, lines.size())) {
-            if (block == null && (line.startsWith("## ") || line.startsWith("### "))) {
-                break;
-            }
+        for (String line : Docs.section(page, heading).lines().toList()) {
             if (line.startsWith("```")) {
                 if (block == null) {
                     block = new StringBuilder();
                 } else {
-                    blocks.add(new Snippet(heading, block.toString()));
+                    blocks.add(new Snippet(where, block.toString()));
                     block = null;
                 }
             } else if (block != null) {
                 block.append(line).append('\n');
             }
         }
-        assertThat(blocks).as("code blocks of README section %s", heading).isNotEmpty();
+        assertThat(blocks).as("code blocks of %s", where).isNotEmpty();
         return blocks;
     }
 
     /**
-     * A README code block.
+     * A code block of a docs page.
      *
-     * @param section its section's heading
+     * @param section its page and section heading
      * @param text its text
      */
     record Snippet(String section, String text) {
         /** @return the snippet with every {@code from} replaced; fails when {@code from} is not in it */
         Snippet replace(String from, String to) {
-            assertThat(text).as("the snippet of README section %s", section).contains(from);
+            assertThat(text).as("the snippet of %s", section).contains(from);
             return new Snippet(section, text.replace(from, to));
         }
 
         /** @return the snippet pointed at the harness: record {@code warehouse} of {@code realm}, its region */
         Snippet atHarness(String realm, LocalAws aws) {
-            return replace(README_URL + "?", url(realm, aws, "&")).replace(README_REGION, "us-east-1");
+            return replace(DOCS_URL + "?", url(realm, aws, "&")).replace(DOCS_REGION, "us-east-1");
         }
 
         /** @return the snippet read as a properties file */

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README "sqlline": the snippet's command, word for word but for the jar paths and the harness's realm and endpoint,
- * run in a JVM of its own with the drop-in jar and sqlline's {@code jar-with-dependencies} on its class path and a
- * clean environment.
+ * {@code docs/cli.md} "sqlline": the snippet's command, word for word but for the jar paths and the harness's realm
+ * and endpoint, run in a JVM of its own with the drop-in jar and sqlline's {@code jar-with-dependencies} on its class
+ * path and a clean environment.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class SqllineIT {
@@ -45,8 +45,8 @@ class SqllineIT {
     }
 
     @Test
-    void theReadmesCommandPrintsTheRecordsUser() throws IOException {
-        List<String> words = words(Recipe.readme("### sqlline").get(0)
+    void thePagesCommandPrintsTheRecordsUser() throws IOException {
+        List<String> words = words(Recipe.snippets("docs/cli.md", "## sqlline").get(0)
                 .replace(JARS, DropIn.jar() + File.pathSeparator + sqllineJar())
                 .atHarness(REALM, aws).text());
         assertThat(words.get(0)).isEqualTo("java");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
 
 /**
- * README "Tomcat JDBC pool": the snippet's properties through the pool's own parser
+ * {@code docs/pools.md} "Tomcat JDBC pool": the snippet's properties through the pool's own parser
  * ({@link DataSourceFactory#parsePoolProperties}, the one that reads a {@code <Resource>}'s attributes), then the
  * pool's validation on borrow ({@code Connection.isValid}, no {@code validationQuery}).
  */
@@ -38,8 +38,9 @@ class TomcatJdbcPoolIT {
     }
 
     @Test
-    void poolFromTheReadmesPropertiesValidatesWithIsValid() throws Exception {
-        Properties properties = Recipe.readme("### Tomcat JDBC pool").get(0).atHarness(REALM, aws).properties();
+    void poolFromThePagesPropertiesValidatesWithIsValid() throws Exception {
+        Properties properties = Recipe.snippets("docs/pools.md", "## Tomcat JDBC pool").get(0).atHarness(REALM, aws)
+                .properties();
         PoolConfiguration config = DataSourceFactory.parsePoolProperties(properties);
         assertThat(config.getDriverClassName()).isEqualTo("io.lava.jdbc.LavaPgDriver");
         assertThat(config.getValidationQuery()).as("the pool validates with Connection.isValid").isNull();

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README "Tomcat JNDI resource": the snippet's {@code context.xml} in an application deployed to an embedded Tomcat 11
- * that runs in a JVM of its own ({@link JndiServer}), with the drop-in jar and {@code tomcat-jdbc} on the server's
- * class path as in Tomcat's {@code lib/}; a servlet looks up {@code jdbc/warehouse} ({@code LavaPgDataSourceFactory})
- * and {@code jdbc/warehouse-pool} (Tomcat's pool over the driver) and connects through each.
+ * {@code docs/pools.md} "Tomcat JNDI resource": the snippet's {@code context.xml} in an application deployed to an
+ * embedded Tomcat 11 that runs in a JVM of its own ({@link JndiServer}), with the drop-in jar and {@code tomcat-jdbc}
+ * on the server's class path as in Tomcat's {@code lib/}; a servlet looks up {@code jdbc/warehouse}
+ * ({@code LavaPgDataSourceFactory}) and {@code jdbc/warehouse-pool} (Tomcat's pool over the driver) and connects
+ * through each.
  */
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class TomcatJndiIT {
@@ -49,14 +50,14 @@ class TomcatJndiIT {
     }
 
     @Test
-    void theReadmesContextXmlGivesAConnectionThroughEachResource() throws IOException {
+    void thePagesContextXmlGivesAConnectionThroughEachResource() throws IOException {
         String endpoint = aws.endpoint();
-        String contextXml = Recipe.readme("### Tomcat JNDI resource (`context.xml`)").get(0)
+        String contextXml = Recipe.snippets("docs/pools.md", "## Tomcat JNDI resource (`context.xml`)").get(0)
                 .replace("realm=\"prod\"", "realm=\"" + REALM + "\"")
                 .replace("awsRegion=\"eu-west-1\"", "awsRegion=\"us-east-1\" awsEndpointUrl=\"" + endpoint + "\"")
-                .replace(Recipe.README_URL + "?", "jdbc:lava-pg:" + REALM + "/warehouse?awsEndpointUrl="
+                .replace(Recipe.DOCS_URL + "?", "jdbc:lava-pg:" + REALM + "/warehouse?awsEndpointUrl="
                         + Recipe.encoded(endpoint) + "&amp;")
-                .replace("\"awsRegion=" + Recipe.README_REGION + "\"", "\"awsRegion=us-east-1\"").text();
+                .replace("\"awsRegion=" + Recipe.DOCS_REGION + "\"", "\"awsRegion=us-east-1\"").text();
         assertThat(contextXml).doesNotContain("password");
         Path app = Files.createDirectories(home.resolve("app/META-INF"));
         Files.writeString(app.resolve("context.xml"), contextXml);

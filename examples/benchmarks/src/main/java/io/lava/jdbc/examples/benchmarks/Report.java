@@ -126,8 +126,9 @@ final class Report {
     }
 
     /**
-     * Row 4. The README's promise: one load per item however many connect at once. Refresh-ahead reloads (after three
-     * quarters of the default TTLs: 45 s for the record, 225 s for the SSM value) may add a call each in a long storm.
+     * Row 4. The promise of docs/caching.md: one load per item however many connect at once. Refresh-ahead reloads
+     * (after three quarters of the default TTLs: 45 s for the record, 225 s for the SSM value) may add a call each in a
+     * long storm.
      */
     void storm(Storm.Outcome s) {
         long getItem = s.awsCalls().get(Storm.GET_ITEM);

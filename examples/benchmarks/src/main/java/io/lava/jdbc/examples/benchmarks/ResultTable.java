@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A Markdown table whose columns are padded to line up in a terminal and which pastes into the README as is.
+ * A Markdown table whose columns are padded to line up in a terminal and which pastes into docs/benchmarks.md as is.
  * ASCII only, so that it prints the same under any locale. A {@code |} inside a cell is escaped.
  */
 final class ResultTable {

@@ -2,6 +2,7 @@ package io.lava.jdbc.examples.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,6 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** The README's first command runs this program: it must keep working offline, end to end. */
 class QuickstartIT {
+
+    @Test
+    void theReadmeRunsThisProgram() {
+        assertThat(Docs.section("README.md", "# lava-pg-jdbc")).as("README.md, first command")
+                .contains("mvn -B -q -DskipTests -pl examples/quickstart -am package exec:java");
+    }
 
     @Test
     void runsOfflineAndExplainsEachStep() throws Exception {

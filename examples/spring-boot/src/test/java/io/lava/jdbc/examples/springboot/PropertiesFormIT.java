@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
@@ -67,26 +68,24 @@ class PropertiesFormIT {
                 .isEqualTo("spring-boot-example");
     }
 
-    /** The README's Spring Boot section shows the keys and the configuration class this example uses. */
+    /** {@code docs/spring-boot.md} shows the keys and the configuration class this example uses. */
     @Test
-    void theReadmesSpringBootRecipeIsThisExample() throws Exception {
-        String readme = Files.readString(Path.of("..", "..", "README.md"));
-        String section = readme.substring(readme.indexOf("### Spring Boot\n"));
-        section = section.substring(0, section.indexOf("\n### ", 1));
+    void theSpringBootPageIsThisExample() throws Exception {
+        String page = Docs.file("docs/spring-boot.md");
         // examples/spring-boot's files, also when examples/spring-boot-4 runs this test over them
-        Path example = Path.of("..", "spring-boot");
+        Path example = Docs.root().resolve("examples/spring-boot");
         String properties = Files.readString(example.resolve("src/main/resources/application.properties"));
         for (String key : List.of("spring.datasource.url=jdbc:lava-pg:${LAVA_REALM:",
                 "spring.datasource.driver-class-name=io.lava.jdbc.LavaPgDriver",
                 "spring.datasource.hikari.maximum-pool-size=", "spring.datasource.hikari.data-source-properties[")) {
-            assertThat(section).as("README ### Spring Boot").contains(key);
+            assertThat(page).as("docs/spring-boot.md").contains(key);
             assertThat(properties).as("application.properties").contains(key);
         }
         String configuration = Files.readString(example.resolve(Path.of("src/main/java",
                 getClass().getPackageName().replace('.', '/'), "LavaDataSourceConfiguration.java")));
         for (String line : List.of("@ConfigurationProperties(\"lava.datasource\")",
                 "@ConfigurationProperties(\"spring.datasource.hikari\")", "pool.setDataSource(lavaDataSource);")) {
-            assertThat(section).as("README ### Spring Boot").contains(line);
+            assertThat(page).as("docs/spring-boot.md").contains(line);
             assertThat(configuration).as("LavaDataSourceConfiguration").contains(line);
         }
     }
