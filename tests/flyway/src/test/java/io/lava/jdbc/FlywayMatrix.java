@@ -1,5 +1,7 @@
 package io.lava.jdbc;
 
+import io.lava.jdbc.testing.Sql;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import java.io.IOException;
@@ -9,12 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,10 +58,7 @@ final class FlywayMatrix {
     static String realmWithWarehouse(LocalPostgres pg, LocalAws aws, String prefix) throws SQLException {
         String realm = prefix + REALMS.incrementAndGet();
         pg.createDatabase(realm + "_db", ROLE);
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm),
-                Fixtures.postgresRecord("warehouse", pg, realm + "_db", ROLE, "/lava/" + realm + "/" + ROLE));
-        aws.putParameter("/lava/" + realm + "/" + ROLE, PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres("warehouse", realm + "_db", ROLE, PASSWORD);
         return realm;
     }
 
@@ -85,31 +79,15 @@ final class FlywayMatrix {
         return dir;
     }
 
-    static List<String> rows(String url, String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(String.join("|", row));
-            }
-        }
-        return rows;
-    }
-
     /** The rows every migrated database has: history, the copied data, and who ran the migrations. */
     static void assertMigrated(String url, String realm) throws SQLException {
-        org.assertj.core.api.Assertions.assertThat(rows(url,
+        org.assertj.core.api.Assertions.assertThat(Sql.rows(url,
                 "select version, script, installed_by, success from flyway_schema_history order by installed_rank"))
                 .containsExactly("1|V1__create_country.sql|" + ROLE + "|t", "2|V2__load_countries.sql|" + ROLE + "|t",
                         "3|V3__record_session.sql|" + ROLE + "|t");
-        org.assertj.core.api.Assertions.assertThat(rows(url, "select code, population from country order by code"))
+        org.assertj.core.api.Assertions.assertThat(Sql.rows(url, "select code, population from country order by code"))
                 .containsExactly("CH|8888093", "CI|null", "NZ|5338500");
-        org.assertj.core.api.Assertions.assertThat(rows(url, "select who, application_name from migration_session"))
+        org.assertj.core.api.Assertions.assertThat(Sql.rows(url, "select who, application_name from migration_session"))
                 .containsExactly(ROLE + "|lv-" + realm + "-warehouse");
     }
 }

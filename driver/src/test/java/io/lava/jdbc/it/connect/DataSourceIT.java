@@ -1,8 +1,9 @@
 package io.lava.jdbc.it.connect;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.LavaPgDataSource;
 import io.lava.jdbc.LavaPgDataSourceFactory;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,10 +48,8 @@ class DataSourceIT {
     /** A fresh realm holding record {@code connId} and its SSM password. */
     private static String realm(String connId) {
         String realm = "ds" + REALMS.incrementAndGet();
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm),
-                Fixtures.postgresRecord(connId, pg, "ds_dw", "ds_etl", "/lava/" + realm + "/etl"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres(connId, "ds_dw", "ds_etl", "/lava/" + realm + "/etl",
+                PASSWORD);
         return realm;
     }
 
@@ -64,7 +63,7 @@ class DataSourceIT {
     }
 
     private static String query(Connection c, String sql) throws SQLException {
-        return Fixtures.queryString(c, sql);
+        return Sql.value(c, sql);
     }
 
     @Test

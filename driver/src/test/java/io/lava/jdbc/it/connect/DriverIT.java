@@ -1,8 +1,9 @@
 package io.lava.jdbc.it.connect;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.TestEngine;
 import io.lava.jdbc.LavaPgDriver;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,7 +75,7 @@ class DriverIT {
     }
 
     private static Map<String, Object> record(String realm, String connId) {
-        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "dw", "etl", "/lava/" + realm + "/etl");
+        Map<String, Object> r = LavaRealm.postgresRecord(connId, pg, "dw", "etl", "/lava/" + realm + "/etl");
         r.put("description", "test warehouse");
         r.put("x-owner", "data team");
         return r;
@@ -86,7 +87,7 @@ class DriverIT {
     }
 
     private static Properties props() {
-        return Fixtures.awsProperties(aws);
+        return LavaRealm.awsProperties(aws);
     }
 
     private static Connection connect(String realm, String connId) throws SQLException {
@@ -94,7 +95,7 @@ class DriverIT {
     }
 
     private static String query(Connection c, String sql) throws SQLException {
-        return Fixtures.queryString(c, sql);
+        return Sql.value(c, sql);
     }
 
     @Test

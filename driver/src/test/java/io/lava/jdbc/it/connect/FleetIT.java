@@ -1,6 +1,6 @@
 package io.lava.jdbc.it.connect;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,14 +48,10 @@ class FleetIT {
     void aFleetStartingAtOnceConnectsWhileSsmThrottles(LocalPostgres pg, LocalAws aws) throws Exception {
         pg.createRole("fleet_user", PASSWORD);
         pg.createDatabase("fleet_db", "fleet_user");
-        aws.createConnectionsTable("fleet");
-        aws.putRecord(LocalAws.connectionsTable("fleet"),
-                Fixtures.postgresRecord("db", pg, "fleet_db", "fleet_user", "/lava/fleet/pw"));
-        aws.putParameter("/lava/fleet/pw", PASSWORD);
-        aws.createConnectionsTable("fleetwarm");
-        aws.putRecord(LocalAws.connectionsTable("fleetwarm"),
-                Fixtures.postgresRecord("db", pg, "fleet_db", "fleet_user", "/lava/fleetwarm/pw"));
-        aws.putParameter("/lava/fleetwarm/pw", PASSWORD);
+        LavaRealm.create(aws, pg, "fleet").postgres("db", "fleet_db", "fleet_user", "/lava/fleet/pw",
+                PASSWORD);
+        LavaRealm.create(aws, pg, "fleetwarm").postgres("db", "fleet_db", "fleet_user", "/lava/fleetwarm/pw",
+                PASSWORD);
 
         List<URLClassLoader> loaders = new ArrayList<>();
         for (int i = 0; i < FLEET; i++) {
@@ -125,7 +121,7 @@ class FleetIT {
         try {
             Driver driver = (Driver) Class.forName("io.lava.jdbc.LavaPgDriver", true, loader)
                     .getDeclaredConstructor().newInstance();
-            Properties p = Fixtures.awsProperties(aws);
+            Properties p = LavaRealm.awsProperties(aws);
             try (Connection c = driver.connect("jdbc:lava-pg:" + realm + "/db", p)) {
                 return c.isValid(5) ? null : "connection not valid";
             }

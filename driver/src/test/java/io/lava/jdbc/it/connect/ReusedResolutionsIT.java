@@ -1,7 +1,8 @@
 package io.lava.jdbc.it.connect;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.TestEngine;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.internal.Metrics;
@@ -51,7 +52,7 @@ class ReusedResolutionsIT {
     private static String realmWithRecord(String user, String password) {
         String realm = "reuse" + REALMS.incrementAndGet();
         aws.createConnectionsTable(realm);
-        Map<String, Object> r = Fixtures.postgresRecord("db", pg, "reuse_db", user, "/lava/" + realm + "/pw");
+        Map<String, Object> r = LavaRealm.postgresRecord("db", pg, "reuse_db", user, "/lava/" + realm + "/pw");
         aws.putRecord(LocalAws.connectionsTable(realm), r);
         aws.putParameter("/lava/" + realm + "/pw", password);
         return realm;
@@ -59,13 +60,13 @@ class ReusedResolutionsIT {
 
     private static String connect(String realm, Properties p) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm + "/db", p)) {
-            return Fixtures.queryString(c, "select current_setting('application_name')");
+            return Sql.value(c, "select current_setting('application_name')");
         }
     }
 
     private static String connect(TestEngine test, String realm, Properties p) throws SQLException {
         try (Connection c = test.connect("jdbc:lava-pg:" + realm + "/db", p)) {
-            return Fixtures.queryString(c, "select current_setting('application_name')");
+            return Sql.value(c, "select current_setting('application_name')");
         }
     }
 
@@ -77,7 +78,7 @@ class ReusedResolutionsIT {
     @Test
     void warmConnectsReuseTheResolutionAndStillCountTheirCacheHits() throws Exception {
         String realm = realmWithRecord("reuse_user", PASSWORD);
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         connect(realm, p);
         long reused = metric("ResolutionsReused");
         long recordHits = metric("RecordCacheHits");
@@ -95,8 +96,8 @@ class ReusedResolutionsIT {
     @Test
     void otherPropertiesGetTheirOwnResolution() throws Exception {
         String realm = realmWithRecord("reuse_user", PASSWORD);
-        Properties plain = Fixtures.awsProperties(aws);
-        Properties named = Fixtures.awsProperties(aws);
+        Properties plain = LavaRealm.awsProperties(aws);
+        Properties named = LavaRealm.awsProperties(aws);
         named.setProperty("ApplicationName", "nightly-load");
         connect(realm, plain);
         long reused = metric("ResolutionsReused");
@@ -110,9 +111,9 @@ class ReusedResolutionsIT {
     @Test
     void propertiesThatDifferOnlyInTheirDefaultsAreToldApart() throws Exception {
         String realm = realmWithRecord("reuse_user", PASSWORD);
-        Properties defaultsA = Fixtures.awsProperties(aws);
+        Properties defaultsA = LavaRealm.awsProperties(aws);
         defaultsA.setProperty("ApplicationName", "defaults-a");
-        Properties defaultsB = Fixtures.awsProperties(aws);
+        Properties defaultsB = LavaRealm.awsProperties(aws);
         defaultsB.setProperty("ApplicationName", "defaults-b");
         // no entries of their own: everything comes from the defaults, as the driver reads it
         assertThat(connect(realm, new Properties(defaultsA))).isEqualTo("defaults-a");
@@ -123,7 +124,7 @@ class ReusedResolutionsIT {
     @Test
     void reuseEndsWhenAValueIsDueForRefreshSoRefreshAheadStillRuns() throws Exception {
         String realm = realmWithRecord("reuse_user", PASSWORD);
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("recordTtl", "8"); // refresh due 6 s after the record is read, expiry at 8 s
         try (TestEngine test = TestEngine.queuingRefreshes()) {
             Metrics m = test.metrics();
@@ -153,9 +154,9 @@ class ReusedResolutionsIT {
     void aPasswordRotationSeenByOnePoolEndsReuseInEveryOther() throws Exception {
         pg.createRole("reuse_rot", "reuse-rot-old");
         String realm = realmWithRecord("reuse_rot", "reuse-rot-old");
-        Properties poolA = Fixtures.awsProperties(aws);
+        Properties poolA = LavaRealm.awsProperties(aws);
         poolA.setProperty("ApplicationName", "pool-a");
-        Properties poolB = Fixtures.awsProperties(aws);
+        Properties poolB = LavaRealm.awsProperties(aws);
         poolB.setProperty("ApplicationName", "pool-b");
         connect(realm, poolA);
         connect(realm, poolB); // both now reuse a resolution holding the old password
@@ -172,7 +173,7 @@ class ReusedResolutionsIT {
     @Test
     void uncachedValuesAreReadForEveryConnect() throws Exception {
         String realm = realmWithRecord("reuse_user", PASSWORD);
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("parameterTtl", "0");
         connect(realm, p);
         long reused = metric("ResolutionsReused");

@@ -1,8 +1,8 @@
 package io.lava.jdbc.it.connect;
 
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.AwsFaults;
 import io.lava.jdbc.testing.LocalAws;
@@ -55,9 +55,9 @@ class SoakIT {
         pg.createDatabase("soak_db", "soak_user");
         aws.createConnectionsTable("soak");
         String table = LocalAws.connectionsTable("soak");
-        aws.putRecord(table, Fixtures.postgresRecord("ssm1", pg, "soak_db", "soak_user", "/lava/soak/pw1"));
-        aws.putRecord(table, Fixtures.postgresRecord("ssm2", pg, "soak_db", "soak_user", "/lava/soak/pw2"));
-        Map<String, Object> withSecret = Fixtures.postgresRecord("secret", pg, "soak_db", "soak_user", null);
+        aws.putRecord(table, LavaRealm.postgresRecord("ssm1", pg, "soak_db", "soak_user", "/lava/soak/pw1"));
+        aws.putRecord(table, LavaRealm.postgresRecord("ssm2", pg, "soak_db", "soak_user", "/lava/soak/pw2"));
+        Map<String, Object> withSecret = LavaRealm.postgresRecord("secret", pg, "soak_db", "soak_user", null);
         withSecret.put("secret_id", "/lava/soak/secret");
         aws.putRecord(table, withSecret);
         aws.putParameter("/lava/soak/pw1", PASSWORD);
@@ -65,7 +65,7 @@ class SoakIT {
         aws.putSecret("/lava/soak/secret", "{\"password\": \"" + PASSWORD + "\"}");
         List<String> connIds = List.of("ssm1", "ssm2", "secret");
 
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("recordTtl", "1");
         p.setProperty("parameterTtl", "1");
         p.setProperty("secretTtl", "1");

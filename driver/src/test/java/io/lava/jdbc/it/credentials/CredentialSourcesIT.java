@@ -1,6 +1,6 @@
 package io.lava.jdbc.it.credentials;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.failures.ErrorShapesIT;
 import io.lava.jdbc.it.failures.ErrorShapesProbe;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +16,6 @@ import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import java.io.File;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,10 +83,8 @@ class CredentialSourcesIT {
                 CredentialCases.Case c = (CredentialCases.Case) arguments.get()[1];
                 String id = id(jar, c);
                 String realm = realm(jar, c);
-                aws.createConnectionsTable(realm);
-                aws.putRecord(LocalAws.connectionsTable(realm),
-                        Fixtures.postgresRecord(CONN_ID, pg, DATABASE, USER, parameter(realm)));
-                aws.putParameter(parameter(realm), PASSWORD);
+                LavaRealm.create(aws, pg, realm).postgres(CONN_ID, DATABASE, USER, parameter(realm),
+                        PASSWORD);
                 Path home = Files.createDirectories(dir.resolve(id));
                 Map<String, String> env = environment(home);
                 String properties = c.setup().prepare(AwsHome.in(home), env, endpoints);

@@ -1,15 +1,14 @@
 package io.lava.jdbc.it.credentials;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.TestEngine;
 import io.lava.jdbc.LavaPgDriver;
-import io.lava.jdbc.it.Fixtures;
 import io.lava.jdbc.internal.engine.PreparedConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.engine.Resolution;
-import io.lava.jdbc.internal.engine.ReusedResolutions;
 import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
@@ -21,7 +20,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * RDS IAM authentication end to end against the throwaway PostgreSQL speaking TLS. The role {@code iam_user} may log
@@ -74,13 +71,13 @@ class IamIT {
     }
 
     private static Map<String, Object> auroraRecord(String connId) {
-        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "iam_db", "iam_user", null);
+        Map<String, Object> r = LavaRealm.postgresRecord(connId, pg, "iam_db", "iam_user", null);
         r.put("type", "postgres-aurora");
         return r;
     }
 
     private static Properties props() {
-        return Fixtures.awsProperties(aws);
+        return LavaRealm.awsProperties(aws);
     }
 
     private static void assertIamSessionOverTls(Connection c) throws SQLException {

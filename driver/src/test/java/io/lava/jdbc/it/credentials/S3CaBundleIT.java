@@ -1,7 +1,8 @@
 package io.lava.jdbc.it.credentials;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.TestEngine;
-import io.lava.jdbc.it.Fixtures;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,7 +112,7 @@ class S3CaBundleIT {
     }
 
     private static void putRecord(String connId, String caFile) {
-        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "postgres", "s3_ca", "/lava/" + REALM + "/pw");
+        Map<String, Object> r = LavaRealm.postgresRecord(connId, pg, "postgres", "s3_ca", "/lava/" + REALM + "/pw");
         r.put("ssl_mode", "verify-full");
         r.put("ssl_ca_file", caFile);
         aws.putRecord(TABLE, r);
@@ -141,14 +142,14 @@ class S3CaBundleIT {
     }
 
     private static void assertTls(Connection c) throws SQLException {
-        assertThat(Fixtures.queryString(c, "select ssl::text from pg_stat_ssl where pid = pg_backend_pid()"))
+        assertThat(Sql.value(c, "select ssl::text from pg_stat_ssl where pid = pg_backend_pid()"))
                 .as("pg_stat_ssl.ssl").isEqualTo("true");
     }
 
     /** verify-full against the bundle from S3, with awsEndpointUrl (path-style): connected, over TLS. */
     @Test
     void s3CaBundleVerifiesTheServer() throws Exception {
-        try (Connection c = DriverManager.getConnection(url("s3-ca"), Fixtures.awsProperties(aws))) {
+        try (Connection c = DriverManager.getConnection(url("s3-ca"), LavaRealm.awsProperties(aws))) {
             assertTls(c);
         }
         assertThat(aws.s3().getObjectCalls(BUCKET, "certs/ca.pem")).isEqualTo(1);
@@ -160,7 +161,7 @@ class S3CaBundleIT {
      */
     @Test
     void awsEndpointUrlWithAHostNameIsAddressedPathStyle() throws Exception {
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("awsEndpointUrl", aws.endpoint().replace("127.0.0.1", "localhost"));
         try (Connection c = DriverManager.getConnection(url("s3-localhost"), p)) {
             assertTls(c);
@@ -173,7 +174,7 @@ class S3CaBundleIT {
     void theBundleIsFetchedOnceForSeveralConnects() throws Exception {
         try (TestEngine engine = new TestEngine()) {
             for (int i = 0; i < 3; i++) {
-                try (Connection c = engine.connect(url("s3-cached"), Fixtures.awsProperties(aws))) {
+                try (Connection c = engine.connect(url("s3-cached"), LavaRealm.awsProperties(aws))) {
                     assertTls(c);
                 }
                 engine.advance(Duration.ofSeconds(20));
@@ -194,7 +195,7 @@ class S3CaBundleIT {
             """)
     void badS3CaBundlesFailClearly(String connId, String sqlState, String says) {
         SQLException e = assertThrows(SQLException.class,
-                () -> DriverManager.getConnection(url(connId), Fixtures.awsProperties(aws)).close());
+                () -> DriverManager.getConnection(url(connId), LavaRealm.awsProperties(aws)).close());
         assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
         assertThat(e.getMessage()).startsWith("lava-pg realm '" + REALM + "', conn_id '" + connId + "': ca bundle: ")
                 .contains(says, "ssl_ca_file").doesNotContain(PASSWORD);
@@ -209,7 +210,7 @@ class S3CaBundleIT {
     /** The user's own sslrootcert wins: no GetObject at all. */
     @Test
     void theUsersSslrootcertWins() throws Exception {
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("sslrootcert", pg.caCertificate().toString());
         try (Connection c = DriverManager.getConnection(url("s3-user-root"), p)) {
             assertTls(c);
@@ -253,10 +254,10 @@ class S3CaBundleIT {
     void closingTheEngineDeletesTheS3BundleFiles() throws Exception {
         Path file;
         try (TestEngine engine = new TestEngine()) {
-            try (Connection c = engine.connect(url("s3-closed"), Fixtures.awsProperties(aws))) {
+            try (Connection c = engine.connect(url("s3-closed"), LavaRealm.awsProperties(aws))) {
                 assertTls(c);
             }
-            file = Path.of(engine.engine().resolve(url("s3-closed"), Fixtures.awsProperties(aws)).resolution()
+            file = Path.of(engine.engine().resolve(url("s3-closed"), LavaRealm.awsProperties(aws)).resolution()
                     .connection().sslCaFile());
             assertThat(file).isRegularFile();
             assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(

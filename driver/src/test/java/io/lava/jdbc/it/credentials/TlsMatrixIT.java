@@ -1,6 +1,6 @@
 package io.lava.jdbc.it.credentials;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,7 +98,7 @@ class TlsMatrixIT {
         aws.createConnectionsTable(REALM);
         aws.putParameter("/lava/" + REALM + "/pw", PASSWORD);
         for (Row row : Row.values()) {
-            Map<String, Object> r = Fixtures.postgresRecord(row.connId(), pg, "postgres", "tls_matrix",
+            Map<String, Object> r = LavaRealm.postgresRecord(row.connId(), pg, "postgres", "tls_matrix",
                     "/lava/" + REALM + "/pw");
             if (row.host != null) {
                 r.put("host", row.host);
@@ -115,7 +115,7 @@ class TlsMatrixIT {
             aws.putRecord(TABLE, r);
         }
         for (String mode : List.of("verify-ca", "verify-full")) {
-            Map<String, Object> r = Fixtures.postgresRecord(mode + "-no-ca", pg, "postgres", "tls_matrix",
+            Map<String, Object> r = LavaRealm.postgresRecord(mode + "-no-ca", pg, "postgres", "tls_matrix",
                     "/lava/" + REALM + "/pw");
             r.put("ssl_mode", mode);
             aws.putRecord(TABLE, r);
@@ -127,7 +127,7 @@ class TlsMatrixIT {
         Map<String, String> uris = Map.of("https-ca", "/ca.pem", "https-not-pem", "/not-pem.txt",
                 "https-huge", "/huge.pem", "https-missing", "/missing.pem");
         for (Map.Entry<String, String> uri : uris.entrySet()) {
-            Map<String, Object> r = Fixtures.postgresRecord(uri.getKey(), pg, "postgres", "tls_matrix",
+            Map<String, Object> r = LavaRealm.postgresRecord(uri.getKey(), pg, "postgres", "tls_matrix",
                     "/lava/" + REALM + "/pw");
             r.put("ssl_mode", "verify-full");
             r.put("ssl_ca_file", https.baseUrl() + uri.getValue());
@@ -168,7 +168,7 @@ class TlsMatrixIT {
     @EnumSource(Row.class)
     void jdbc(Row row) throws Exception {
         if (row.connects) {
-            try (Connection c = DriverManager.getConnection(url(row.connId()), Fixtures.awsProperties(aws));
+            try (Connection c = DriverManager.getConnection(url(row.connId()), LavaRealm.awsProperties(aws));
                  Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
                 assertThat(rs.next()).isTrue();
@@ -177,7 +177,7 @@ class TlsMatrixIT {
             return;
         }
         SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
-                () -> DriverManager.getConnection(url(row.connId()), Fixtures.awsProperties(aws)).close());
+                () -> DriverManager.getConnection(url(row.connId()), LavaRealm.awsProperties(aws)).close());
         assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(row.sqlState);
         assertThat(e.getMessage()).startsWith("lava-pg realm '" + REALM + "', conn_id '" + row.connId() + "'")
                 .doesNotContain(PASSWORD);
@@ -275,7 +275,7 @@ class TlsMatrixIT {
     @org.junit.jupiter.api.Test
     void httpsCaBundleFromAnUntrustedServerIsNotFetched() {
         SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
-                () -> DriverManager.getConnection(url("https-ca"), Fixtures.awsProperties(aws)).close());
+                () -> DriverManager.getConnection(url("https-ca"), LavaRealm.awsProperties(aws)).close());
         assertThat(e.getSQLState()).isEqualTo("08001");
         assertThat(e.getMessage()).contains("conn_id 'https-ca': ca bundle", "JVM's trust store");
         assertThat((Throwable) e).hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);

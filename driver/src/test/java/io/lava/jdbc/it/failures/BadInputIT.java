@@ -1,7 +1,7 @@
 package io.lava.jdbc.it.failures;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.internal.record.ApplicationName;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,7 +95,7 @@ class BadInputIT {
     }
 
     private static Map<String, Object> valid(String connId) {
-        return Fixtures.postgresRecord(connId, pg, "bad_db", "bad_user", "/lava/bad/pw");
+        return LavaRealm.postgresRecord(connId, pg, "bad_db", "bad_user", "/lava/bad/pw");
     }
 
     private static void put(String connId, String field, Object value) {
@@ -206,7 +206,7 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("mistakes")
     void eachMistakeIsAClearSqlException(String mistake, String url, String sqlState, String fragment) {
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         if (url.contains("awsEndpointUrl=")) {
             p.remove("awsEndpointUrl");
         }

@@ -1,10 +1,10 @@
 package io.lava.jdbc.it.failures;
 
-import io.lava.jdbc.it.Fixtures;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -58,7 +58,7 @@ class DeadlineIT {
         // the JVM's first connect loads DriverManager's drivers, pgjdbc and the AWS SDK: done here, so that each case
         // measures a connect, not the loading of classes
         try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm(Map.of()) + "/db",
-                Fixtures.awsProperties(aws))) {
+                LavaRealm.awsProperties(aws))) {
             assertThat(c.isValid(2)).isTrue();
         }
     }
@@ -76,7 +76,7 @@ class DeadlineIT {
     private static String realm(Map<String, Object> change) {
         String realm = "deadline" + REALMS.incrementAndGet();
         aws.createConnectionsTable(realm);
-        Map<String, Object> record = Fixtures.postgresRecord("db", pg, "deadline_db", "deadline_user",
+        Map<String, Object> record = LavaRealm.postgresRecord("db", pg, "deadline_db", "deadline_user",
                 "/lava/" + realm + "/pw");
         record.putAll(change);
         aws.putRecord(LocalAws.connectionsTable(realm), record);
@@ -85,7 +85,7 @@ class DeadlineIT {
     }
 
     private static Properties props(boolean loginTimeoutProperty) {
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         if (loginTimeoutProperty) {
             p.setProperty("loginTimeout", Long.toString(LOGIN_TIMEOUT.toSeconds()));
         } else {
@@ -144,7 +144,7 @@ class DeadlineIT {
         String realm = realm(Map.of());
         fault("AmazonSSM.GetParameter", aResponse().withStatus(200).withFixedDelay(8_000));
         // a connect without loginTimeout starts the read of the parameter (and waits up to awsApiCallTimeout) ...
-        Properties patient = Fixtures.awsProperties(aws);
+        Properties patient = LavaRealm.awsProperties(aws);
         patient.setProperty("awsApiCallAttemptTimeout", "10");
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
             try (Connection c = DriverManager.getConnection("jdbc:lava-pg:" + realm + "/db", patient)) {

@@ -1,6 +1,6 @@
 package io.lava.jdbc.it.failures;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -492,7 +492,7 @@ public class ErrorShapesIT {
     private static String warmUp(Jar jar) {
         String realm = "es-" + jar.name().toLowerCase(Locale.ROOT) + "-" + WARM_UP;
         aws.createConnectionsTable(realm);
-        Map<String, Object> record = Fixtures.postgresRecord(WARM_UP, pg, DATABASE, USER, "/lava/" + realm + "/pw");
+        Map<String, Object> record = LavaRealm.postgresRecord(WARM_UP, pg, DATABASE, USER, "/lava/" + realm + "/pw");
         record.put("secret_id", "/lava/" + realm + "/secret");
         aws.putRecord(LocalAws.connectionsTable(realm), record);
         aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
@@ -505,7 +505,7 @@ public class ErrorShapesIT {
     private static void prepare(Case c) {
         Op op = c.row().op();
         aws.createConnectionsTable(c.realm());
-        Map<String, Object> record = Fixtures.postgresRecord(c.connId(), pg, DATABASE, USER, c.parameter());
+        Map<String, Object> record = LavaRealm.postgresRecord(c.connId(), pg, DATABASE, USER, c.parameter());
         if (op == Op.SECRET) {
             record.remove("user");
             record.remove("password");
@@ -595,7 +595,7 @@ public class ErrorShapesIT {
         aws.putParameter("/lava/" + realm + "/pw", PASSWORD);
         for (String connId : List.of("driver", "datasource", "check", "record", "psql")) {
             aws.putRecord(LocalAws.connectionsTable(realm),
-                    Fixtures.postgresRecord(connId, pg, DATABASE, USER, "/lava/" + realm + "/pw"));
+                    LavaRealm.postgresRecord(connId, pg, DATABASE, USER, "/lava/" + realm + "/pw"));
         }
         Function<String, String> url = connId -> "jdbc:lava-pg:" + realm + "/" + connId + "?awsEndpointUrl="
                 + aws.endpoint() + "&awsRegion=us-east-1";

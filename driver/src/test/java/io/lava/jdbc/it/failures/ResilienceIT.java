@@ -1,7 +1,7 @@
 package io.lava.jdbc.it.failures;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.TestEngine;
-import io.lava.jdbc.it.Fixtures;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -86,7 +86,7 @@ class ResilienceIT {
     }
 
     private static Map<String, Object> record(String realm, String connId) {
-        return Fixtures.postgresRecord(connId, pg, "res_db", "res_user", "/lava/" + realm + "/res");
+        return LavaRealm.postgresRecord(connId, pg, "res_db", "res_user", "/lava/" + realm + "/res");
     }
 
     /** A fresh realm with record 'db' (SSM password). */
@@ -98,7 +98,7 @@ class ResilienceIT {
     }
 
     private static Properties props(String endpoint) {
-        Properties p = Fixtures.awsProperties(aws);
+        Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("awsEndpointUrl", endpoint);
         p.setProperty("awsApiCallTimeout", "3");
         p.setProperty("awsApiCallAttemptTimeout", "1");

@@ -1,6 +1,6 @@
 package io.lava.jdbc.it.packaging;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.credentials.StsStub;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,7 +89,7 @@ class RedeployIT {
     }
 
     private static Map<String, Object> record(String connId, String type, String user, String parameter) {
-        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "redeploy_db", user, parameter);
+        Map<String, Object> r = LavaRealm.postgresRecord(connId, pg, "redeploy_db", user, parameter);
         r.put("type", type);
         return r;
     }

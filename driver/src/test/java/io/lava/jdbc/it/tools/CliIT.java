@@ -1,6 +1,6 @@
 package io.lava.jdbc.it.tools;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.credentials.StsStub;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -102,7 +102,7 @@ class CliIT {
     }
 
     private static Map<String, Object> record(String connId, String type, String user, String parameter) {
-        Map<String, Object> r = Fixtures.postgresRecord(connId, pg, "cli_db", user, parameter);
+        Map<String, Object> r = LavaRealm.postgresRecord(connId, pg, "cli_db", user, parameter);
         r.put("type", type);
         return r;
     }

@@ -1,7 +1,7 @@
 package io.lava.jdbc.it.tools;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.LavaPgProperty;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.testing.AwsExtension;
@@ -40,10 +40,8 @@ class DbeaverStyleIT {
         aws = localAws;
         pg.createRole("dbv_etl", PASSWORD);
         pg.createDatabase("dbv_dw", "dbv_etl");
-        aws.createConnectionsTable("dbeaver");
-        aws.putRecord(LocalAws.connectionsTable("dbeaver"),
-                Fixtures.postgresRecord("warehouse", pg, "dbv_dw", "dbv_etl", "/lava/dbeaver/etl"));
-        aws.putParameter("/lava/dbeaver/etl", PASSWORD);
+        LavaRealm.create(aws, pg, "dbeaver").postgres("warehouse", "dbv_dw", "dbv_etl", "/lava/dbeaver/etl",
+                PASSWORD);
         SecretLeakGuard.secret(TYPED_PASSWORD);
     }
 
@@ -77,7 +75,7 @@ class DbeaverStyleIT {
     @Test
     void userAndPasswordTypedIntoTheToolAreIgnored() throws Exception {
         Driver driver = loadDriverAsDbeaverDoes();
-        Properties props = Fixtures.awsProperties(aws); // the "Driver properties" tab
+        Properties props = LavaRealm.awsProperties(aws); // the "Driver properties" tab
         props.setProperty("user", "postgres");
         props.setProperty("password", TYPED_PASSWORD);
         try (Connection c = driver.connect("jdbc:lava-pg:dbeaver/warehouse", props);

@@ -1,9 +1,10 @@
 package io.lava.jdbc.it.tools;
 
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.testing.Sql;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -11,14 +12,8 @@ import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -57,10 +52,7 @@ class FlywayIT {
     private static String realmWithWarehouse() throws SQLException {
         String realm = "fw" + REALMS.incrementAndGet();
         pg.createDatabase(realm + "_db", "migrator");
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm),
-                Fixtures.postgresRecord("warehouse", pg, realm + "_db", "migrator", "/lava/" + realm + "/migrator"));
-        aws.putParameter("/lava/" + realm + "/migrator", PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres("warehouse", realm + "_db", "migrator", PASSWORD);
         return realm;
     }
 
@@ -72,22 +64,6 @@ class FlywayIT {
 
     private static Flyway flyway(String url) {
         return Flyway.configure().dataSource(url, null, null).locations(LOCATION).load();
-    }
-
-    private static List<String> rows(String url, String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(String.join("|", row));
-            }
-        }
-        return rows;
     }
 
     @Test
@@ -102,17 +78,17 @@ class FlywayIT {
         assertThat(result.targetSchemaVersion).isEqualTo("3");
         assertThat(result.database).isEqualTo(realm + "_db");
         assertThat(result.databaseType).isEqualTo("PostgreSQL");
-        assertThat(rows(url, "select installed_rank, version, description, type, script, installed_by, success"
+        assertThat(Sql.rows(url, "select installed_rank, version, description, type, script, installed_by, success"
                 + " from flyway_schema_history order by installed_rank")).containsExactly(
                 "1|1|create country|SQL|V1__create_country.sql|migrator|t",
                 "2|2|load countries|SQL|V2__load_countries.sql|migrator|t",
                 "3|3|record session|SQL|V3__record_session.sql|migrator|t");
-        assertThat(rows(url, "select code, name, population from country order by code")).containsExactly(
+        assertThat(Sql.rows(url, "select code, name, population from country order by code")).containsExactly(
                 "CH|Schweiz/Suisse/Svizzera/Svizra|8888093",
                 "CI|Côte d'Ivoire|null",
                 "NZ|New Zealand|5338500");
         // The credentials and the session name came from the lava record, not from Flyway.
-        assertThat(rows(url, "select who, application_name from migration_session"))
+        assertThat(Sql.rows(url, "select who, application_name from migration_session"))
                 .containsExactly("migrator|lv-" + realm + "-warehouse");
     }
 

@@ -1,8 +1,9 @@
 package io.lava.jdbc.it.tools;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.LavaPgDataSource;
 import io.lava.jdbc.LavaPgDriver;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -63,15 +64,13 @@ class HikariIT {
     /** A fresh realm holding record 'warehouse' and its SSM password. */
     private static String realm() {
         String realm = "hikari" + REALMS.incrementAndGet();
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm),
-                Fixtures.postgresRecord("warehouse", pg, "pool_dw", "pool_etl", "/lava/" + realm + "/etl"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres("warehouse", "pool_dw", "pool_etl", "/lava/" + realm + "/etl",
+                PASSWORD);
         return realm;
     }
 
     private static String query(Connection c, String sql) throws SQLException {
-        return Fixtures.queryString(c, sql);
+        return Sql.value(c, sql);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.lava.jdbc.it.tools;
 
-import io.lava.jdbc.it.Fixtures;
+import io.lava.jdbc.testing.Sql;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,10 +64,7 @@ class LiquibaseCliIT {
     private static String realmWithWarehouse() throws SQLException {
         String realm = "lbcli" + REALMS.incrementAndGet();
         pg.createDatabase(realm + "_db", "lbcli_migrator");
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm), Fixtures.postgresRecord("warehouse", pg, realm + "_db",
-                "lbcli_migrator", "/lava/" + realm + "/lbcli_migrator"));
-        aws.putParameter("/lava/" + realm + "/lbcli_migrator", PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres("warehouse", realm + "_db", "lbcli_migrator", PASSWORD);
         return realm;
     }
 
@@ -108,14 +106,14 @@ class LiquibaseCliIT {
 
         Run update = liquibase("--url=" + url, searchPath(), "--changelog-file=changelog.sql", "update");
         assertThat(update.exitCode()).as(update.all()).isZero();
-        assertThat(LiquibaseIT.rows(url, "select code from country order by code")).containsExactly("CI", "NZ");
-        assertThat(LiquibaseIT.rows(url, "select who, application_name from migration_session"))
+        assertThat(Sql.rows(url, "select code from country order by code")).containsExactly("CI", "NZ");
+        assertThat(Sql.rows(url, "select who, application_name from migration_session"))
                 .containsExactly("lbcli_migrator|lv-" + realm + "-warehouse");
 
         Run rollback = liquibase("--url=" + url, searchPath(), "--changelog-file=changelog.sql", "rollback-count",
                 "--count=1");
         assertThat(rollback.exitCode()).as(rollback.all()).isZero();
-        assertThat(LiquibaseIT.rows(url, "select id from databasechangelog order by orderexecuted"))
+        assertThat(Sql.rows(url, "select id from databasechangelog order by orderexecuted"))
                 .containsExactly("1", "2");
         Run after = liquibase("--url=" + url, searchPath(), "--changelog-file=changelog.sql", "status");
         assertThat(after.all()).contains("1 changeset has not been applied");
@@ -134,8 +132,8 @@ class LiquibaseCliIT {
         Run update = liquibase("--defaults-file=" + properties, "update");
 
         assertThat(update.exitCode()).as(update.all()).isZero();
-        assertThat(LiquibaseIT.rows(url, "select name from city order by id")).containsExactly("Wellington", "Zürich");
-        assertThat(LiquibaseIT.rows(url, "select who from migration_session")).containsExactly("lbcli_migrator");
+        assertThat(Sql.rows(url, "select name from city order by id")).containsExactly("Wellington", "Zürich");
+        assertThat(Sql.rows(url, "select who from migration_session")).containsExactly("lbcli_migrator");
         Run status = liquibase("--defaults-file=" + properties, "status");
         assertThat(status.all()).contains("is up to date");
     }

@@ -1,7 +1,8 @@
 package io.lava.jdbc.it.tools;
 
+import io.lava.jdbc.testing.Sql;
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.LavaPgDriver;
-import io.lava.jdbc.it.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,13 +14,7 @@ import io.lava.jdbc.testing.SecretLeakGuard;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import liquibase.command.CommandScope;
 import liquibase.database.Database;
@@ -57,10 +52,7 @@ class LiquibaseIT {
     private static String realmWithWarehouse() throws SQLException {
         String realm = "lb" + REALMS.incrementAndGet();
         pg.createDatabase(realm + "_db", "lb_migrator");
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm), Fixtures.postgresRecord("warehouse", pg, realm + "_db",
-                "lb_migrator", "/lava/" + realm + "/lb_migrator"));
-        aws.putParameter("/lava/" + realm + "/lb_migrator", PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres("warehouse", realm + "_db", "lb_migrator", PASSWORD);
         return realm;
     }
 
@@ -83,22 +75,6 @@ class LiquibaseIT {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    static List<String> rows(String url, String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(String.join("|", row));
-            }
-        }
-        return rows;
-    }
-
     @Test
     void updateWithAFormattedSqlChangelog() throws Exception {
         String realm = realmWithWarehouse();
@@ -106,15 +82,15 @@ class LiquibaseIT {
 
         command("update", url, SQL_CHANGELOG);
 
-        assertThat(rows(url, "select id, author, filename, exectype from databasechangelog order by orderexecuted"))
+        assertThat(Sql.rows(url, "select id, author, filename, exectype from databasechangelog order by orderexecuted"))
                 .containsExactly("1|lava|" + SQL_CHANGELOG + "|EXECUTED", "2|lava|" + SQL_CHANGELOG + "|EXECUTED",
                         "3|lava|" + SQL_CHANGELOG + "|EXECUTED");
-        assertThat(rows(url, "select code, name from country order by code"))
+        assertThat(Sql.rows(url, "select code, name from country order by code"))
                 .containsExactly("CI|Côte d'Ivoire", "NZ|New Zealand");
         // The credentials and the session name came from the lava record, not from Liquibase.
-        assertThat(rows(url, "select who, application_name from migration_session"))
+        assertThat(Sql.rows(url, "select who, application_name from migration_session"))
                 .containsExactly("lb_migrator|lv-" + realm + "-warehouse");
-        assertThat(rows(url, "select locked from databasechangeloglock")).containsExactly("f");
+        assertThat(Sql.rows(url, "select locked from databasechangeloglock")).containsExactly("f");
     }
 
     @Test
@@ -124,10 +100,10 @@ class LiquibaseIT {
 
         command("update", url, XML_CHANGELOG);
 
-        assertThat(rows(url, "select id from databasechangelog order by orderexecuted")).containsExactly("1", "2", "3");
-        assertThat(rows(url, "select id, name from city order by id")).containsExactly("1|Wellington", "2|Zürich");
-        assertThat(rows(url, "select who from migration_session")).containsExactly("lb_migrator");
-        assertThat(rows(url, "select count(*) from pg_tables where tablename = 'never_created'")).containsExactly("0");
+        assertThat(Sql.rows(url, "select id from databasechangelog order by orderexecuted")).containsExactly("1", "2", "3");
+        assertThat(Sql.rows(url, "select id, name from city order by id")).containsExactly("1|Wellington", "2|Zürich");
+        assertThat(Sql.rows(url, "select who from migration_session")).containsExactly("lb_migrator");
+        assertThat(Sql.rows(url, "select count(*) from pg_tables where tablename = 'never_created'")).containsExactly("0");
     }
 
     @Test
@@ -139,16 +115,16 @@ class LiquibaseIT {
         assertThat(command("status", url, SQL_CHANGELOG)).contains("is up to date");
 
         command("rollbackCount", url, SQL_CHANGELOG, "count", 1);
-        assertThat(rows(url, "select id from databasechangelog order by orderexecuted")).containsExactly("1", "2");
-        assertThat(rows(url, "select count(*) from pg_tables where tablename = 'migration_session'"))
+        assertThat(Sql.rows(url, "select id from databasechangelog order by orderexecuted")).containsExactly("1", "2");
+        assertThat(Sql.rows(url, "select count(*) from pg_tables where tablename = 'migration_session'"))
                 .containsExactly("0");
         assertThat(command("status", url, SQL_CHANGELOG, "verbose", true))
                 .contains("1 changeset has not been applied")
                 .contains(SQL_CHANGELOG + "::3::lava");
 
         command("rollbackCount", url, SQL_CHANGELOG, "count", 2);
-        assertThat(rows(url, "select count(*) from databasechangelog")).containsExactly("0");
-        assertThat(rows(url, "select count(*) from pg_tables where tablename = 'country'")).containsExactly("0");
+        assertThat(Sql.rows(url, "select count(*) from databasechangelog")).containsExactly("0");
+        assertThat(Sql.rows(url, "select count(*) from pg_tables where tablename = 'country'")).containsExactly("0");
     }
 
     @Test

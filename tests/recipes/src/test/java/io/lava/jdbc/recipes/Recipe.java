@@ -2,13 +2,13 @@ package io.lava.jdbc.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -47,11 +46,8 @@ final class Recipe {
         String password = realm + "-Pa55-w0rd!";
         pg.createRole(user(realm), password);
         pg.createDatabase(realm + "_dw", user(realm));
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm), Map.of("conn_id", "warehouse", "type", "postgres",
-                "enabled", true, "host", pg.host(), "port", new BigDecimal(pg.port()), "database", realm + "_dw",
-                "user", user(realm), "password", "/lava/" + realm + "/etl"));
-        aws.putParameter("/lava/" + realm + "/etl", password);
+        LavaRealm.create(aws, pg, realm).postgres("warehouse", realm + "_dw", user(realm), "/lava/" + realm + "/etl",
+                password);
         return password;
     }
 

@@ -3,26 +3,22 @@ package io.lava.jdbc.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
-import java.math.BigDecimal;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -69,15 +65,8 @@ class LavaPgSparkIT {
 
     @BeforeAll
     static void setUp(LocalPostgres pg, LocalAws aws) throws Exception {
-        pg.createRole("etl", PASSWORD);
-        pg.createDatabase("dw", "etl");
-        aws.createConnectionsTable(REALM);
-        aws.putRecord(LocalAws.connectionsTable(REALM), Map.of("conn_id", "warehouse", "type", "postgres",
-                "enabled", true, "host", pg.host(), "port", new BigDecimal(pg.port()), "database", "dw",
-                "user", "etl", "password", "/lava/" + REALM + "/etl"));
-        aws.putParameter("/lava/" + REALM + "/etl", PASSWORD);
-        url = "jdbc:lava-pg:" + REALM + "/warehouse?awsRegion=us-east-1&awsEndpointUrl="
-                + URLEncoder.encode(aws.endpoint(), StandardCharsets.UTF_8);
+        url = LavaRealm.create(aws, pg, REALM).postgresWithDatabase("warehouse", "dw", "etl", PASSWORD)
+                .urlWithAws("warehouse");
 
         sql("create table src (" + COLUMNS + ")",
                 "insert into src values"
@@ -157,31 +146,15 @@ class LavaPgSparkIT {
         }
     }
 
-    private static List<String> rows(String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(String.join(" ", row));
-            }
-        }
-        return rows;
-    }
-
     private static List<String> columnTypes(String table) throws SQLException {
-        return rows("select column_name, udt_name from information_schema.columns where table_name = '" + table
-                + "' order by ordinal_position");
+        return Sql.rows(url, "select column_name, udt_name from information_schema.columns where table_name = '" + table
+                + "' order by ordinal_position", " ");
     }
 
     /** Rows of one table missing from the other, both ways; empty when the tables hold the same values. */
     private static List<String> differences(String a, String b) throws SQLException {
-        return rows("(select * from " + a + " except all select * from " + b + ")"
-                + " union all (select * from " + b + " except all select * from " + a + ")");
+        return Sql.rows(url, "(select * from " + a + " except all select * from " + b + ")"
+                + " union all (select * from " + b + " except all select * from " + a + ")", " ");
     }
 
     @Test
@@ -283,7 +256,7 @@ class LavaPgSparkIT {
         assertThat(columnTypes("copy"))
                 .containsExactly("id int4", "u uuid", "j jsonb", "a _int4", "b bool", "bin bytea");
         assertThat(differences("src", "copy")).isEmpty();
-        assertThat(rows("select count(*) from copy")).containsExactly("4");
+        assertThat(Sql.rows(url, "select count(*) from copy", " ")).containsExactly("4");
 
         // Overwrite with truncate=true: PostgreSQL's TRUNCATE TABLE ONLY; the typed table stays.
         Properties truncate = jdbcUntypedStrings();
@@ -299,7 +272,7 @@ class LavaPgSparkIT {
         sql("create table typed (" + COLUMNS + ")");
         assertThatThrownBy(() -> read("src").write().mode(SaveMode.Append).jdbc(url, "typed", jdbc()))
                 .hasStackTraceContaining("column \"u\" is of type uuid but expression is of type character varying");
-        assertThat(rows("select count(*) from typed")).containsExactly("0");
+        assertThat(Sql.rows(url, "select count(*) from typed", " ")).containsExactly("0");
     }
 
     @Test

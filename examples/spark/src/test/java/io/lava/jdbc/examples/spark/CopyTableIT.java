@@ -2,22 +2,18 @@ package io.lava.jdbc.examples.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.LavaRealm;
+import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
-import java.math.BigDecimal;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,15 +30,8 @@ class CopyTableIT {
 
     @Test
     void copiesUuidJsonbArrayBooleanAndByteaColumns(LocalPostgres pg, LocalAws aws) throws Exception {
-        pg.createRole("job", PASSWORD);
-        pg.createDatabase("jobdb", "job");
-        aws.createConnectionsTable(REALM);
-        aws.putRecord(LocalAws.connectionsTable(REALM), Map.of("conn_id", "warehouse", "type", "postgres",
-                "enabled", true, "host", pg.host(), "port", new BigDecimal(pg.port()), "database", "jobdb",
-                "user", "job", "password", "/lava/" + REALM + "/job"));
-        aws.putParameter("/lava/" + REALM + "/job", PASSWORD);
-        String url = "jdbc:lava-pg:" + REALM + "/warehouse?awsRegion=us-east-1&awsEndpointUrl="
-                + URLEncoder.encode(aws.endpoint(), StandardCharsets.UTF_8);
+        String url = LavaRealm.create(aws, pg, REALM).postgresWithDatabase("warehouse", "jobdb", "job", PASSWORD)
+                .urlWithAws("warehouse");
         execute(url, "create table events (" + COLUMNS + ")", "create table events_copy (" + COLUMNS + ")",
                 "insert into events select i, gen_random_uuid(), jsonb_build_object('n', i), array[i, -i], i % 2 = 0,"
                         + " int4send(i) from generate_series(1, 2500) i");
@@ -61,8 +50,8 @@ class CopyTableIT {
             }
         }
 
-        assertThat(rows(url, "select count(*), count(distinct u) from events_copy")).containsExactly("2500 2500");
-        assertThat(rows(url, "select count(*) from (select * from events except all select * from events_copy) d"))
+        assertThat(Sql.rows(url, "select count(*), count(distinct u) from events_copy", " ")).containsExactly("2500 2500");
+        assertThat(Sql.rows(url, "select count(*) from (select * from events except all select * from events_copy) d", " "))
                 .containsExactly("0");
     }
 
@@ -72,21 +61,5 @@ class CopyTableIT {
                 s.execute(statement);
             }
         }
-    }
-
-    private static List<String> rows(String url, String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(String.join(" ", row));
-            }
-        }
-        return rows;
     }
 }

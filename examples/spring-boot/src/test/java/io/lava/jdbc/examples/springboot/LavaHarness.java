@@ -1,10 +1,9 @@
 package io.lava.jdbc.examples.springboot;
 
+import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
-import java.math.BigDecimal;
 import java.sql.SQLException;
-import java.util.Map;
 
 /** Puts one lava record, its SSM password and its database into the driver's test harness. */
 final class LavaHarness {
@@ -19,10 +18,6 @@ final class LavaHarness {
     static void putWarehouse(LocalPostgres pg, LocalAws aws, String realm, String connId) throws SQLException {
         pg.createRole(USER, PASSWORD);
         pg.createDatabase(DATABASE, USER);
-        aws.createConnectionsTable(realm);
-        aws.putRecord(LocalAws.connectionsTable(realm), Map.of("conn_id", connId, "type", "postgres",
-                "enabled", true, "host", pg.host(), "port", new BigDecimal(pg.port()), "database", DATABASE,
-                "user", USER, "password", "/lava/" + realm + "/etl"));
-        aws.putParameter("/lava/" + realm + "/etl", PASSWORD);
+        LavaRealm.create(aws, pg, realm).postgres(connId, DATABASE, USER, "/lava/" + realm + "/etl", PASSWORD);
     }
 }
