@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.connect;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * fleet's start meets the rate limit with a cold cache for the conn_id. The benchmark ({@code examples/benchmarks},
  * "fleet") runs the model with cold JVMs.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class FleetIT {
     private static final int FLEET = 10;

@@ -2,6 +2,7 @@ package io.lava.jdbc.it.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.AwsFaults;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * soak. No connect fails (throttling is retried, other failures are served from the last good value), and the driver's
  * threads and heap stay bounded. The long form is the benchmark's "soak" row.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class SoakIT {
     private static final int THREADS = 8;

@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.credentials;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.failures.ErrorShapesIT;
 import io.lava.jdbc.it.failures.ErrorShapesProbe;
@@ -54,6 +55,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * runs every case; the thin jar (with its runtime dependencies) the cases marked for it, one or more per SDK module.
  * Children run two at a time; the probe is {@link ErrorShapesProbe}, compiled, alone in a directory of its own.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class CredentialSourcesIT {
     private static final String PASSWORD = "credential-sources-Pa55";

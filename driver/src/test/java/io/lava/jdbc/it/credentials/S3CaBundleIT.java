@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.credentials;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.TestEngine;
@@ -49,6 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * jar ({@code lava-pg check}, {@code lava-pg psql}, a probe) in JVMs of their own. Also: the engine's close deletes
  * the files written for fetched bundles, {@code https://} and {@code s3://} alike.
  */
+@Slow
 @ExtendWith({AwsExtension.class, SecretLeakGuard.class})
 class S3CaBundleIT {
     private static final String REALM = "s3ca";

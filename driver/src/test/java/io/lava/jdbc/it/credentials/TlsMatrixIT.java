@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.credentials;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code 127.0.0.1} and {@code 127.0.0.2} (a name the certificate lacks). Rows that need the JVM's trust store to hold
  * the test CA run in a child JVM with {@code -Djavax.net.ssl.trustStore}, so this JVM's SSL context is never changed.
  */
+@Slow
 @ExtendWith({AwsExtension.class, SecretLeakGuard.class})
 class TlsMatrixIT {
     private static final String REALM = "tlsmatrix";

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.LocalAws;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reading, a PostgreSQL that accepts TCP and never answers. Each fails with SQLState 08001 and a message naming
  * {@code loginTimeout}, within the timeout plus a margin for a loaded build machine.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class DeadlineIT {
     private static final String PASSWORD = "deadline-Pa55";

@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.failures;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -67,6 +68,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Also here: an {@code -all} jar with one class removed fails through the driver, the data source and each CLI
  * command with an {@code SQLException} that says the jar is incomplete ({@link Errors#incompleteJar}).
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 public class ErrorShapesIT {
     private static final String PASSWORD = "error-shapes-Pa55";

@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.failures;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.TestEngine;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -50,6 +51,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * cold cache, rotated passwords picked up, and the JMX counters that show it. AWS faults are injected by a WireMock
  * placed in front of the local AWS endpoint.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class ResilienceIT {
     private static final String PASSWORD = "resilience-Pa55";

@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.packaging;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.credentials.StsStub;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * something is left; {@code -Dredeploy.jvmOptions="<options>"} adds options to the server's JVM (e.g. a flight
  * recording, whose {@code jdk.ThreadStart} events show which code started each thread).
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class RedeployIT {
     private static final int CYCLES = 5;

@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.tools;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.credentials.StsStub;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
@@ -50,6 +51,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * with only that jar on the class path and a clean environment, against the throwaway PostgreSQL (TLS on offer) and
  * the local AWS endpoints. So everything here runs on the relocated AWS SDK, Caffeine and picocli.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class CliIT {
     private static final String REALM = "cli";

@@ -1,5 +1,6 @@
 package io.lava.jdbc.it.tools;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.it.packaging.ShadedJarIT;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * dependencies (target/liquibase.classpath), picocli, and the drop-in jar. No {@code --driver}, no user, no password:
  * only {@code --url=jdbc:lava-pg:...}, on the command line or in a {@code liquibase.properties}.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class LiquibaseCliIT {
     private static final String PASSWORD = "liquibase-cli-Pa55-w0rd!";

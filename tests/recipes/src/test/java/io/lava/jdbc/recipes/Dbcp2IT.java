@@ -3,11 +3,6 @@ package io.lava.jdbc.recipes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.LavaPgDataSource;
-import io.lava.jdbc.testing.AwsExtension;
-import io.lava.jdbc.testing.LocalAws;
-import io.lava.jdbc.testing.LocalPostgres;
-import io.lava.jdbc.testing.PostgresExtension;
-import io.lava.jdbc.testing.SecretLeakGuard;
 import java.sql.Connection;
 import java.util.Properties;
 import org.apache.commons.dbcp2.BasicDataSource;
@@ -17,10 +12,7 @@ import org.apache.commons.dbcp2.PoolableConnection;
 import org.apache.commons.dbcp2.PoolableConnectionFactory;
 import org.apache.commons.dbcp2.PoolingDataSource;
 import org.apache.commons.pool2.impl.GenericObjectPool;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresql.PGConnection;
 
 /**
  * {@code docs/pools.md} "Apache DBCP2": the properties of the snippet through DBCP2's own
@@ -28,24 +20,10 @@ import org.postgresql.PGConnection;
  * validation on borrow ({@code Connection.isValid}, no {@code validationQuery}); and a {@link LavaPgDataSource} as the
  * connection factory of a {@link PoolingDataSource}.
  */
-@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
-class Dbcp2IT {
-    private static final String REALM = "dbcp";
-
-    private static LocalPostgres pg;
-    private static LocalAws aws;
-    private static String password;
-
-    @BeforeAll
-    static void setUp(LocalPostgres postgres, LocalAws localAws) throws Exception {
-        pg = postgres;
-        aws = localAws;
-        password = Recipe.warehouse(pg, aws, REALM);
-    }
-
+class Dbcp2IT extends RecipeHarness {
     @Test
     void basicDataSourceFromThePagesPropertiesValidatesWithIsValid() throws Exception {
-        Properties properties = Recipe.snippets("docs/pools.md", "## Apache DBCP2").get(0).atHarness(REALM, aws)
+        Properties properties = Recipe.snippets("docs/pools.md", "## Apache DBCP2").get(0).atHarness(realm, aws)
                 .properties();
         assertThat(properties.getProperty("driverClassName")).isEqualTo("io.lava.jdbc.LavaPgDriver");
         try (BasicDataSource pool = BasicDataSourceFactory.createDataSource(properties)) {
@@ -54,18 +32,7 @@ class Dbcp2IT {
             assertThat(pool.getTestOnBorrow()).isTrue();
             assertThat(pool.getUsername()).isNull();
             assertThat(pool.getPassword()).isNull();
-            String pid;
-            try (Connection c = pool.getConnection()) {
-                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(REALM));
-                assertThat(Recipe.query(c, "select current_setting('application_name')")).isEqualTo("reports");
-                assertThat(c.unwrap(PGConnection.class)).isNotNull();
-                pid = Recipe.query(c, "select pg_backend_pid()");
-            }
-            Recipe.terminateSessions(pg, Recipe.user(REALM));
-            try (Connection c = pool.getConnection()) {
-                assertThat(Recipe.query(c, "select pg_backend_pid()")).as("a new session").isNotEqualTo(pid);
-                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(REALM));
-            }
+            servesTheRecordsUserAndRecovers(pool, "reports");
             assertThat(pool.getNumActive() + pool.getNumIdle()).isEqualTo(1);
         }
         assertThat(properties.toString()).doesNotContain(password);
@@ -74,7 +41,7 @@ class Dbcp2IT {
     @Test
     void lavaDataSourceAsTheConnectionFactoryOfAPoolingDataSource() throws Exception {
         LavaPgDataSource lava = new LavaPgDataSource();
-        lava.setRealm(REALM);
+        lava.setRealm(realm);
         lava.setConnId("warehouse");
         lava.setAwsRegion("us-east-1");
         lava.setAwsEndpointUrl(aws.endpoint());
@@ -85,7 +52,7 @@ class Dbcp2IT {
             objects.setTestOnBorrow(true);
             try (PoolingDataSource<PoolableConnection> pool = new PoolingDataSource<>(objects);
                  Connection c = pool.getConnection()) {
-                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(REALM));
+                assertThat(Recipe.query(c, "select current_user")).isEqualTo(Recipe.user(realm));
                 assertThat(Recipe.query(c, "select current_setting('application_name')")).isEqualTo("reports-ds");
             }
         }

@@ -2,13 +2,8 @@ package io.lava.jdbc.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.ChildJvm.Run;
-import io.lava.jdbc.testing.LocalAws;
-import io.lava.jdbc.testing.LocalPostgres;
-import io.lava.jdbc.testing.PostgresExtension;
-import io.lava.jdbc.testing.SecretLeakGuard;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,28 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
  * and endpoint, run in a JVM of its own with the drop-in jar and sqlline's {@code jar-with-dependencies} on its class
  * path and a clean environment.
  */
-@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
-class SqllineIT {
-    private static final String REALM = "sqlline";
+class SqllineIT extends RecipeHarness {
     private static final String JARS = "lava-pg-jdbc-<version>-all.jar:sqlline-1.12.0-jar-with-dependencies.jar";
-
-    private static LocalAws aws;
-    private static String password;
 
     @TempDir
     static Path home;
-
-    @BeforeAll
-    static void setUp(LocalPostgres pg, LocalAws localAws) throws Exception {
-        aws = localAws;
-        password = Recipe.warehouse(pg, aws, REALM);
-    }
 
     @Test
     void thePagesCommandPrintsTheRecordsUser() throws IOException {
         List<String> words = words(Recipe.snippets("docs/cli.md", "## sqlline").get(0)
                 .replace(JARS, DropIn.jar() + File.pathSeparator + sqllineJar())
-                .atHarness(REALM, aws).text());
+                .atHarness(realm, aws).text());
         assertThat(words.get(0)).isEqualTo("java");
         List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Duser.home=" + home));
         command.addAll(words.subList(1, words.size()));
@@ -56,7 +38,7 @@ class SqllineIT {
         Run run = ChildJvm.run(command, ChildJvm.cleanEnvironment(home), Duration.ofMinutes(1));
 
         assertThat(run.exitCode()).as(run.all()).isZero();
-        assertThat(run.out()).as(run.all()).contains("current_user").contains(Recipe.user(REALM));
+        assertThat(run.out()).as(run.all()).contains("current_user").contains(Recipe.user(realm));
         assertThat(run.all()).doesNotContain(password).doesNotContainIgnoringCase("enter password");
         try (Stream<Path> files = Files.walk(home)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {

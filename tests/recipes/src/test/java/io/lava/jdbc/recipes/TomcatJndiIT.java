@@ -3,13 +3,8 @@ package io.lava.jdbc.recipes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lava.jdbc.recipes.tomcat.JndiServer;
-import io.lava.jdbc.testing.AwsExtension;
 import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.ChildJvm.Run;
-import io.lava.jdbc.testing.LocalAws;
-import io.lava.jdbc.testing.LocalPostgres;
-import io.lava.jdbc.testing.PostgresExtension;
-import io.lava.jdbc.testing.SecretLeakGuard;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -20,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,30 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code LavaPgDataSourceFactory}) and {@code jdbc/warehouse-pool} (Tomcat's pool over the driver) and connects
  * through each.
  */
-@ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
-class TomcatJndiIT {
-    private static final String REALM = "tomcatjndi";
+class TomcatJndiIT extends RecipeHarness {
     private static final String PACKAGE = "io/lava/jdbc/recipes/tomcat/";
-
-    private static LocalAws aws;
-    private static String password;
 
     @TempDir
     static Path home;
-
-    @BeforeAll
-    static void setUp(LocalPostgres pg, LocalAws localAws) throws Exception {
-        aws = localAws;
-        password = Recipe.warehouse(pg, aws, REALM);
-    }
 
     @Test
     void thePagesContextXmlGivesAConnectionThroughEachResource() throws IOException {
         String endpoint = aws.endpoint();
         String contextXml = Recipe.snippets("docs/pools.md", "## Tomcat JNDI resource (`context.xml`)").get(0)
-                .replace("realm=\"prod\"", "realm=\"" + REALM + "\"")
+                .replace("realm=\"prod\"", "realm=\"" + realm + "\"")
                 .replace("awsRegion=\"eu-west-1\"", "awsRegion=\"us-east-1\" awsEndpointUrl=\"" + endpoint + "\"")
-                .replace(Recipe.DOCS_URL + "?", "jdbc:lava-pg:" + REALM + "/warehouse?awsEndpointUrl="
+                .replace(Recipe.DOCS_URL + "?", "jdbc:lava-pg:" + realm + "/warehouse?awsEndpointUrl="
                         + Recipe.encoded(endpoint) + "&amp;")
                 .replace("\"awsRegion=" + Recipe.DOCS_REGION + "\"", "\"awsRegion=us-east-1\"").text();
         assertThat(contextXml).doesNotContain("password");
@@ -73,8 +55,8 @@ class TomcatJndiIT {
 
         assertThat(run.exitCode()).as(run.all()).isZero();
         assertThat(run.out().lines()).as(run.all()).contains(
-                "lookup jdbc/warehouse ok " + Recipe.user(REALM) + " reports io.lava.jdbc.LavaPgDataSource",
-                "lookup jdbc/warehouse-pool ok " + Recipe.user(REALM) + " reports-pool "
+                "lookup jdbc/warehouse ok " + Recipe.user(realm) + " reports io.lava.jdbc.LavaPgDataSource",
+                "lookup jdbc/warehouse-pool ok " + Recipe.user(realm) + " reports-pool "
                         + "org.apache.tomcat.jdbc.pool.DataSource");
         assertThat(run.all()).doesNotContain(password);
     }

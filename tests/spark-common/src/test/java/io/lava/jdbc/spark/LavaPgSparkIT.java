@@ -3,6 +3,7 @@ package io.lava.jdbc.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.testing.AwsExtension;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tests/spark-common/pom.xml. Executors inherit this JVM's environment; the AWS settings they need are passed as
  * {@code spark.executorEnv.*} as well, as a cluster would need them.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class LavaPgSparkIT {
     private static final String PASSWORD = "spark-Pa55-w0rd!";

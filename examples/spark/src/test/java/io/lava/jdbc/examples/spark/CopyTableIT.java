@@ -2,6 +2,7 @@ package io.lava.jdbc.examples.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.Sql;
 import io.lava.jdbc.testing.AwsExtension;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and {@code spark.plugins} given as Spark settings (system properties, which SparkConf reads as spark-submit's
  * {@code --conf}). The record is in the harness's local DynamoDB, the password in its SSM stub.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class CopyTableIT {
     private static final String PASSWORD = "copy-Pa55-w0rd!";
