@@ -278,7 +278,7 @@ class S3CaBundleIT {
     @ValueSource(strings = {"shared", "deregister", "deregisterDriver"})
     void endingTheSharedEngineDeletesTheFetchedBundleFiles(String how) {
         Path probe = Path.of(System.getProperty("basedir", "."), "src", "test", "java", "io", "lava", "jdbc",
-                "CaFilesProbe.java");
+                "it", "credentials", "CaFilesProbe.java");
         Run run = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home, "-Djava.io.tmpdir=" + home,
                         "-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit",
                         "-Djavax.net.ssl.trustStoreType=PKCS12", "-cp", ShadedJarIT.allJar().toString(),

@@ -663,7 +663,7 @@ public class ErrorShapesIT {
     /** The probe's source file, run as it is: the child compiles it against the class path under test only. */
     public static Path probeSource() {
         return Path.of(System.getProperty("basedir", "."), "src", "test", "java", "io", "lava", "jdbc",
-                "ErrorShapesProbe.java");
+                "it", "failures", "ErrorShapesProbe.java");
     }
 
     /** Runs {@link ErrorShapesProbe} with {@code classPath} only, in a new JVM. */
