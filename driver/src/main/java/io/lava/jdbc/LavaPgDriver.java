@@ -5,7 +5,6 @@ import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.Version;
 import io.lava.jdbc.internal.engine.Engine;
-import io.lava.jdbc.internal.engine.ReusedResolutions;
 import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import java.sql.Connection;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
  * ({@link Engine}; TTLs: {@code recordTtl} 60 s, {@code parameterTtl} and {@code secretTtl} 300 s,
  * {@code iamTokenTtl} 840 s), shared by every driver instance and {@link LavaPgDataSource} of the class loader; a
  * connect with the same URL and properties as an earlier one reuses that connect's resolution while every cached value
- * in it is current ({@link ReusedResolutions}). Thread-safe; keeps no per-connection state.
+ * in it is current ({@link io.lava.jdbc.internal.engine.ReusedResolutions}). Thread-safe; keeps no per-connection state.
  *
  * <p><b>Lifecycle.</b> The engine is built by the first connect. Deregistering the registered instance
  * ({@code DriverManager.deregisterDriver}, as Tomcat, Jetty and WildFly do when they undeploy a web application, or
@@ -158,7 +157,7 @@ public class LavaPgDriver implements Driver {
 
     /**
      * Everything a connect does before pgjdbc runs: parse the URL and properties, then resolve record and credentials
-     * through the caches, or reuse an earlier connect's result while it is current ({@link ReusedResolutions}).
+     * through the caches, or reuse an earlier connect's result while it is current ({@link io.lava.jdbc.internal.engine.ReusedResolutions}).
      *
      * @param url a {@code jdbc:lava-pg:} URL
      * @param info the tool's properties, may be {@code null}

@@ -30,6 +30,10 @@ class ArchitectureTest {
     private static final List<String> FLOW = List.of("request", "record", "aws", "sources", "cache", "pg", "engine", "hook");
     private static final Pattern INTERNAL_IMPORT =
             Pattern.compile("^import (?:static )?io\\.lava\\.jdbc\\.internal\\.([a-z]+)\\.", Pattern.MULTILINE);
+    /** Text blocks, strings, character literals and comments: where a class name is not a use of the class. */
+    private static final Pattern NOT_CODE = Pattern.compile(
+            "\"\"\"(?s:.*?)\"\"\"|\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])+'|/\\*(?s:.*?)\\*/|//[^\\n]*");
+    private static final Pattern IMPORT = Pattern.compile("^import ([\\w.]+);\\n", Pattern.MULTILINE);
     private static JavaClasses classes;
 
     @BeforeAll
@@ -94,6 +98,27 @@ class ArchitectureTest {
             }
         }
         assertThat(violations).as("imports against the flow " + FLOW).isEmpty();
+    }
+
+    /** An import that only a javadoc {@code @link} uses ties packages together that the code does not. */
+    @Test
+    void everyImportIsUsedByCode() throws IOException {
+        Path main = Path.of(System.getProperty("basedir", "."), "src/main/java");
+        List<String> unused = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(main)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = Files.readString(file);
+                String code = IMPORT.matcher(NOT_CODE.matcher(source).replaceAll(" ")).replaceAll("");
+                Matcher m = IMPORT.matcher(source);
+                while (m.find()) {
+                    String simpleName = m.group(1).substring(m.group(1).lastIndexOf('.') + 1);
+                    if (!Pattern.compile("\\b" + Pattern.quote(simpleName) + "\\b").matcher(code).find()) {
+                        unused.add(main.relativize(file) + ": " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(unused).as("imports no code uses (write a javadoc link's class in full instead)").isEmpty();
     }
 
     @Test

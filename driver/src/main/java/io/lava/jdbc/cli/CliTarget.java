@@ -2,13 +2,9 @@ package io.lava.jdbc.cli;
 
 import io.lava.jdbc.internal.engine.PreparedConnection;
 import io.lava.jdbc.internal.engine.Engine;
-import io.lava.jdbc.internal.engine.Resolution;
 import io.lava.jdbc.internal.record.ResolvedConnection;
-import io.lava.jdbc.internal.engine.ReusedResolutions;
 import io.lava.jdbc.internal.engine.SharedEngine;
-import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
-import io.lava.jdbc.internal.request.ConnectionRequest;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;

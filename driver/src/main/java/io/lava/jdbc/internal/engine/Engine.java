@@ -1,5 +1,6 @@
 package io.lava.jdbc.internal.engine;
 
+import io.lava.jdbc.internal.pg.ConnectFailures;
 import io.lava.jdbc.internal.pg.PgDelegate;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lava.jdbc.internal.Errors;
@@ -148,7 +149,7 @@ final public class Engine implements AutoCloseable {
                     deadline);
             return new Opened(c, request, resolution, ticker.read() - start, null);
         } catch (SQLException refused) {
-            if (!PgDelegate.credentialsRefused(refused)) {
+            if (!ConnectFailures.credentialsRefused(refused)) {
                 throw refused;
             }
             // the password may have been rotated: drop what this connect used, resolve again, retry once

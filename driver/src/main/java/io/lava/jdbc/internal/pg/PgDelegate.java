@@ -130,12 +130,12 @@ final public class PgDelegate {
             }
             String state = e.getSQLState() != null ? e.getSQLState() : Errors.UNABLE_TO_CONNECT;
             String tls = TlsDiagnosis.hint(e, sent, resolved);
-            String again = refreshed && credentialsRefused(e) ? "credentials were refreshed from their source and the "
+            String again = refreshed && ConnectFailures.credentialsRefused(e) ? "credentials were refreshed from their source and the "
                     + "server still refused them: " : "";
             throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, state, again + "PostgreSQL at "
                     + resolved.host() + ":" + resolved.port() + "/" + resolved.database() + " as user '"
                     + resolved.user() + "' failed: " + e.getMessage() + ". "
-                    + (tls != null ? tls : hint(state, resolved)), e);
+                    + (tls != null ? tls : ConnectFailures.hint(state, resolved)), e);
         }
     }
 
@@ -159,32 +159,5 @@ final public class PgDelegate {
         if (userSeconds <= 0 || userSeconds > connectSeconds) {
             sent.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), Long.toString(connectSeconds));
         }
-    }
-
-    /**
-     * @return whether the server refused the credentials (SQLState {@code 28P01} invalid password, {@code 28000}
-     *     invalid authorization, {@code 08004} connection rejected), so that fresh credentials may help
-     */
-    public static boolean credentialsRefused(SQLException e) {
-        String state = e.getSQLState();
-        return "28P01".equals(state) || "28000".equals(state) || "08004".equals(state);
-    }
-
-    private static String hint(String state, ResolvedConnection resolved) {
-        if (state.startsWith("28")) {
-            return switch (resolved.passwordSource()) {
-                case SSM_PARAMETER, SECRET -> "The server refused the credentials resolved from the lava record "
-                        + "(password from its " + (resolved.passwordSource()
-                        == ResolvedConnection.PasswordSource.SECRET ? "secret" : "SSM parameter") + "); check that "
-                        + "the stored password and user match the database";
-                case IAM_TOKEN -> "The server refused the RDS IAM token; check that IAM authentication is enabled "
-                        + "on the instance, the user has GRANT rds_iam, the AWS identity may rds-db:connect as this "
-                        + "user, and the token's region and host (awsRegion, iamHost) match the database";
-            };
-        }
-        if (state.startsWith("08")) {
-            return "Check the record's host and port, and that this machine can reach the server";
-        }
-        return "See the PostgreSQL message above";
     }
 }
