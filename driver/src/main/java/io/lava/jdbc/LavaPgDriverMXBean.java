@@ -54,4 +54,16 @@ public interface LavaPgDriverMXBean {
      *     of reading the caches again (each also counts as a cache hit of every kind it used)
      */
     long getResolutionsReused();
+
+    /**
+     * @return the operator policy file in force, as named by the system property {@code io.lava.jdbc.policy} or the
+     *     environment variable {@code LAVA_PG_POLICY} when the engine started; empty when none is (docs/security.md)
+     */
+    String getPolicyFile();
+
+    /**
+     * @return the SHA-256 of the policy file's bytes (lowercase hex), so an operator can tell which version is in
+     *     force; empty without a policy, or when the file could not be read (every connect is then refused)
+     */
+    String getPolicySha256();
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** The internal packages in the order a connect passes through them: each may use only those before it. */
-    private static final List<String> FLOW = List.of("request", "record", "aws", "sources", "cache", "pg", "engine", "hook");
+    private static final List<String> FLOW = List.of("request", "policy", "record", "aws", "sources", "cache", "pg", "engine", "hook");
     private static final Pattern INTERNAL_IMPORT =
             Pattern.compile("^import (?:static )?io\\.lava\\.jdbc\\.internal\\.([a-z]+)\\.", Pattern.MULTILINE);
     /** Text blocks, strings, character literals and comments: where a class name is not a use of the class. */

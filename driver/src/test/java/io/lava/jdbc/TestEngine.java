@@ -2,9 +2,12 @@ package io.lava.jdbc;
 
 import io.lava.jdbc.internal.engine.PreparedConnection;
 import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.policy.Policy;
+import io.lava.jdbc.internal.policy.PolicyFile;
 import io.lava.jdbc.internal.engine.Engine;
 import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,9 +35,18 @@ public final class TestEngine implements AutoCloseable {
     }
 
     private TestEngine(boolean queue) {
+        this(queue, Policy.NONE);
+    }
+
+    private TestEngine(boolean queue, Policy policy) {
         this.engine = new Engine(key -> null, now::get, queue ? this::queue : Runnable::run, metrics,
-                new AwsSources(new AwsClientRegistry(metrics)));
+                new AwsSources(new AwsClientRegistry(metrics)), policy);
         this.driver = new LavaPgDriver(engine);
+    }
+
+    /** @return an engine under the operator's policy in {@code file}, read as the driver reads it */
+    public static TestEngine underPolicy(Path file) {
+        return new TestEngine(false, PolicyFile.read(file));
     }
 
     /** @return an engine whose background work (refreshes, Caffeine's maintenance) waits for {@link #runRefreshes()} */

@@ -42,6 +42,8 @@ final public class Metrics implements LavaPgDriverMXBean {
     private final LongAdder tokenMints = new LongAdder();
     private final LongAdder authRetries = new LongAdder();
     private final LongAdder reused = new LongAdder();
+    private volatile String policyFile = "";
+    private volatile String policySha256 = "";
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -257,5 +259,26 @@ final public class Metrics implements LavaPgDriverMXBean {
     @Override
     public long getResolutionsReused() {
         return reused.sum();
+    }
+
+    /**
+     * Records the operator policy in force, for the MBean.
+     *
+     * @param file the policy file, or {@code null} for none
+     * @param sha256 its SHA-256 (hex), or {@code null}
+     */
+    public void policy(String file, String sha256) {
+        this.policyFile = file == null ? "" : file;
+        this.policySha256 = sha256 == null ? "" : sha256;
+    }
+
+    @Override
+    public String getPolicyFile() {
+        return policyFile;
+    }
+
+    @Override
+    public String getPolicySha256() {
+        return policySha256;
     }
 }

@@ -1,6 +1,8 @@
 package io.lava.jdbc.internal.engine;
 
 import io.lava.jdbc.internal.pg.ConnectFailures;
+import io.lava.jdbc.internal.policy.Policy;
+import io.lava.jdbc.internal.policy.PolicyFile;
 import io.lava.jdbc.internal.pg.PgDelegate;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lava.jdbc.internal.Errors;
@@ -15,6 +17,7 @@ import io.lava.jdbc.internal.sources.Sources;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -52,6 +55,7 @@ final public class Engine implements AutoCloseable {
                   SQLException refused) {
     }
 
+    private final Policy policy;
     private final UnaryOperator<String> env;
     private final Ticker ticker;
     private final Metrics metrics;
@@ -72,23 +76,36 @@ final public class Engine implements AutoCloseable {
      * @param sources where values are read from; closed with the engine
      */
     public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources) {
-        this(env, ticker, executor, executor, metrics, sources, null);
+        this(env, ticker, executor, executor, metrics, sources, null, Policy.NONE);
+    }
+
+    /**
+     * As {@link #Engine(UnaryOperator, Ticker, Executor, Metrics, Sources)}, under an operator's policy.
+     *
+     * @param policy what every connect is checked against ({@link Policy})
+     */
+    public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources,
+                  Policy policy) {
+        this(env, ticker, executor, executor, metrics, sources, null, policy);
     }
 
     private Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Executor fetches, Metrics metrics,
-                   Sources sources, ExecutorService ownFetches) {
+                   Sources sources, ExecutorService ownFetches, Policy policy) {
+        this.policy = policy;
+        metrics.policy(policy.file(), policy.sha256());
         this.env = env;
         this.ticker = ticker;
         this.metrics = metrics;
         this.sources = sources;
         this.ownFetches = ownFetches;
         this.caches = new Caches(ticker, executor, metrics);
-        this.resolver = new Resolver(caches, sources, ticker::read, fetches);
-        this.reuse = new ReusedResolutions(env, resolver, ticker::read, metrics);
+        this.resolver = new Resolver(caches, sources, ticker::read, fetches, policy);
+        this.reuse = new ReusedResolutions(env, policy, resolver, ticker::read, metrics);
     }
 
     /**
-     * An engine over AWS and the system clock, with background refreshes on {@link ForkJoinPool#commonPool()}.
+     * An engine over AWS and the system clock, with background refreshes on {@link ForkJoinPool#commonPool()}, under
+     * the operator's policy if one is named ({@link PolicyFile#fromEnvironment}, read here, once).
      *
      * @param env environment lookup
      * @return a new engine; nothing of the AWS SDK is loaded until a connect needs it
@@ -97,7 +114,8 @@ final public class Engine implements AutoCloseable {
         Metrics metrics = new Metrics();
         ExecutorService fetches = fetchPool();
         return new Engine(env, Ticker.systemTicker(), ForkJoinPool.commonPool(), fetches, metrics,
-                new AwsSources(new AwsClientRegistry(metrics)), fetches);
+                new AwsSources(new AwsClientRegistry(metrics)), fetches,
+                PolicyFile.fromEnvironment(System::getProperty, env));
     }
 
     /**
@@ -122,7 +140,11 @@ final public class Engine implements AutoCloseable {
      */
     public PreparedConnection resolve(String url, Properties info) throws SQLException {
         checkOpen();
-        return reuse.resolve(url, info);
+        try {
+            return reuse.resolve(url, info);
+        } catch (SQLException e) {
+            throw tenantView(e);
+        }
     }
 
     /**
@@ -140,6 +162,38 @@ final public class Engine implements AutoCloseable {
      */
     public Opened open(String url, Properties info) throws SQLException {
         PreparedConnection resolved = resolve(url, info);
+        try {
+            return open(resolved);
+        } catch (SQLException e) {
+            throw tenantView(e);
+        }
+    }
+
+    /**
+     * With {@code terseErrors} in the policy, what the caller of a connect sees: the SQLState and a correlation id,
+     * the whole failure logged at {@code INFO} under that id for the operator. Without it, {@code e} itself.
+     */
+    private SQLException tenantView(SQLException e) {
+        if (!policy.terseErrors() || e instanceof TerseException) {
+            return e;
+        }
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        LOG.log(Level.INFO, "lava-pg: connect refused, reference " + id, e);
+        return new TerseException("lava-pg: the connection could not be opened (SQLState " + e.getSQLState()
+                + ", reference " + id + "). The operator of this process can look the reference up in its log",
+                e.getSQLState());
+    }
+
+    /** A connect failure as a tenant sees it under {@code terseErrors}: no detail, no cause. */
+    private static final class TerseException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        TerseException(String message, String sqlState) {
+            super(message, sqlState);
+        }
+    }
+
+    private Opened open(PreparedConnection resolved) throws SQLException {
         ConnectionRequest request = resolved.request();
         Resolution resolution = resolved.resolution();
         ConnectDeadline deadline = resolved.deadline();

@@ -5,6 +5,7 @@ import io.lava.jdbc.internal.Errors.Step;
 import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.cache.RefreshingCache;
+import io.lava.jdbc.internal.policy.Policy;
 import io.lava.jdbc.internal.request.AwsSettings;
 import io.lava.jdbc.internal.request.CallTimeouts;
 import io.lava.jdbc.internal.request.ConnectDeadline;
@@ -41,6 +42,7 @@ import java.util.logging.Logger;
 final public class Resolver {
     private static final Logger LOG = Logger.getLogger(Resolver.class.getName());
 
+    private final Policy policy;
     private final Caches caches;
     private final Sources sources;
     private final LongSupplier nanoTime;
@@ -64,6 +66,18 @@ final public class Resolver {
      * @param fetches runs the secret's read while the caller reads the SSM parameter, for a record that names both
      */
     public Resolver(Caches caches, Sources sources, LongSupplier nanoTime, Executor fetches) {
+        this(caches, sources, nanoTime, fetches, Policy.NONE);
+    }
+
+    /**
+     * @param caches the engine's caches
+     * @param sources where values are read from on a cache miss
+     * @param nanoTime the clock step timings are measured with
+     * @param fetches runs the secret's read while the caller reads the SSM parameter, for a record that names both
+     * @param policy the operator's policy: the hosts a record and {@code iamHost} may name
+     */
+    public Resolver(Caches caches, Sources sources, LongSupplier nanoTime, Executor fetches, Policy policy) {
+        this.policy = policy;
         this.caches = caches;
         this.sources = sources;
         this.nanoTime = nanoTime;
@@ -155,6 +169,12 @@ final public class Resolver {
             ConnectionRecord record = step(Step.RECORD, () -> cached(Step.RECORD,
                     new Caches.RecordKey(sources.records(options), connId), options.recordTtl(),
                     ttl -> caches.records(ttl, options.maxStale())));
+            // the operator's hosts, before anything is fetched for this record
+            Resolver.step(realm, connId, Step.RECORD, () -> {
+                policy.checkHost("the record's host", record.host());
+                policy.checkHost("iamHost", options.iamHost());
+                return null;
+            });
 
             // a record with both, whose secret is not cached: the secret is read on another thread while this one
             // reads the parameter (two round trips in the time of one); each failure still names its own step, the
@@ -194,8 +214,14 @@ final public class Resolver {
 
             SecretFields merged = secret;
             String password = parameterValue;
-            ResolvedConnection resolved = step(Step.CREDENTIALS,
-                    () -> ResolvedConnection.of(realm, record, password, merged));
+            ResolvedConnection resolved = step(Step.CREDENTIALS, () -> {
+                ResolvedConnection of = ResolvedConnection.of(realm, record, password, merged);
+                if (record.host() == null) {
+                    // the secret gave the host: checked before any token is signed or anything is sent to it
+                    policy.checkHost("the host of the record's secret", of.host());
+                }
+                return of;
+            });
             String caFile = resolved.sslCaFile();
             boolean https = caFile != null && caFile.regionMatches(true, 0, "https://", 0, 8);
             boolean s3 = caFile != null && caFile.regionMatches(true, 0, "s3://", 0, 5);

@@ -3,6 +3,7 @@ package io.lava.jdbc.internal.engine;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lava.jdbc.internal.Metrics;
+import io.lava.jdbc.internal.policy.Policy;
 import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionRequest;
 import java.sql.DriverManager;
@@ -65,6 +66,7 @@ final public class ReusedResolutions {
     private final AtomicLong generation = new AtomicLong();
     private final Cache<Key, Remembered> remembered = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE).build();
     private final UnaryOperator<String> env;
+    private final Policy policy;
     private final Resolver resolver;
     private final LongSupplier nanoTime;
     private final Metrics metrics;
@@ -76,6 +78,15 @@ final public class ReusedResolutions {
      * @param metrics counts reuses
      */
     public ReusedResolutions(UnaryOperator<String> env, Resolver resolver, LongSupplier nanoTime, Metrics metrics) {
+        this(env, Policy.NONE, resolver, nanoTime, metrics);
+    }
+
+    /**
+     * @param policy the operator's policy, which admits each new (URL, properties) pair before it is validated
+     */
+    public ReusedResolutions(UnaryOperator<String> env, Policy policy, Resolver resolver, LongSupplier nanoTime,
+                             Metrics metrics) {
+        this.policy = policy;
         this.env = env;
         this.resolver = resolver;
         this.nanoTime = nanoTime;
@@ -98,7 +109,7 @@ final public class ReusedResolutions {
             return new PreparedConnection(last.request(), last.resolution(),
                     ConnectDeadline.startedAt(nanoTime, start, last.request().options().loginTimeout()));
         }
-        ConnectionRequest request = last != null ? last.request() : ConnectionRequest.of(url, info, env);
+        ConnectionRequest request = last != null ? last.request() : ConnectionRequest.of(url, info, env, policy::admit);
         ConnectDeadline deadline = ConnectDeadline.startedAt(nanoTime, start, request.options().loginTimeout());
         long before = generation.get();
         Resolution resolution = resolver.resolve(request.ref(), request.options(), deadline);

@@ -26,6 +26,18 @@ public record ConnectionRequest(ConnectionRef ref, ConnectionOptions options) {
      *     ({@link Errors#incompleteJar})
      */
     public static ConnectionRequest of(String url, Properties info, UnaryOperator<String> env) throws SQLException {
+        return of(url, info, env, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #of(String, Properties, UnaryOperator)}, with an admission step between parsing and validation: the
+     * operator's policy checks the parsed URL and properties and returns those the connect is to use.
+     *
+     * @param admit checks the parsed request and returns what to validate; throws a {@link SourceException} to refuse
+     * @throws SQLException as {@link #of(String, Properties, UnaryOperator)}, and with the SQLState of a refusal
+     */
+    public static ConnectionRequest of(String url, Properties info, UnaryOperator<String> env,
+                                       UnaryOperator<ConnectionRef> admit) throws SQLException {
         ConnectionRef ref;
         try {
             ref = ConnectionRef.parse(url, info, env);
@@ -35,7 +47,8 @@ public record ConnectionRequest(ConnectionRef ref, ConnectionOptions options) {
             throw Errors.at(null, null, Step.URL, Errors.incompleteJar(e));
         }
         try {
-            return new ConnectionRequest(ref, ConnectionOptions.of(ref, env));
+            ConnectionRef admitted = admit.apply(ref);
+            return new ConnectionRequest(admitted, ConnectionOptions.of(admitted, env));
         } catch (SourceException e) {
             throw Errors.at(ref.realm(), ref.connId(), Step.URL, e);
         } catch (LinkageError e) {
