@@ -81,7 +81,8 @@ class RefreshingCacheBoundariesTest {
         }
     }
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    /** Far from zero, as {@link System#nanoTime()} is: an age is a difference of two readings, never a reading. */
+    private final AtomicLong now = new AtomicLong(7_000_000_000_000L);
     private final long start = now.get();
     private final Source source = new Source();
     private final Key key = new Key(source, "k");
@@ -92,12 +93,6 @@ class RefreshingCacheBoundariesTest {
             this::queue);
     /** Background refreshes run at once, on the reading thread. */
     private final RefreshingCache<Key, String> direct = cache(Metrics.Kind.SECRET, TTL, MAX_STALE, Runnable::run);
-    /** Background refreshes run on a thread of their own, as on the engine's pool. */
-    private final RefreshingCache<Key, String> threaded = cache(Metrics.Kind.SECRET, TTL, MAX_STALE, r -> {
-        Thread t = new Thread(r, "refresh");
-        t.setDaemon(true);
-        t.start();
-    });
     private final List<LogRecord> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -270,20 +265,38 @@ class RefreshingCacheBoundariesTest {
         assertThat(metrics.getStaleValuesServed()).isZero();
     }
 
+    /**
+     * Reads on another thread and, once that read waits in {@code refreshNow} for the refresh its own read started,
+     * runs the refresh: the read past the TTL that reloads before it serves, as on the engine's pool, in a fixed order.
+     */
+    private RefreshingCache.Lookup<String> readWaitingForTheRefresh() throws Exception {
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            List<Thread> thread = new ArrayList<>();
+            reader.submit(() -> thread.add(Thread.currentThread())).get(10, TimeUnit.SECONDS);
+            Future<RefreshingCache.Lookup<String>> read = reader.submit(() -> queued.get(key, T));
+            awaitParkedIn(thread.get(0), "refreshNow", RefreshingCache.class);
+            runBackground();
+            return read.get(10, TimeUnit.SECONDS);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
     @Test
-    void eachAnswerIsCountedOnce() {
-        threaded.get(key, T); // miss
+    void eachAnswerIsCountedOnce() throws Exception {
+        queued.get(key, T); // miss
         at(Duration.ofSeconds(10));
-        threaded.get(key, T); // hit
-        threaded.get(key, T); // hit
+        queued.get(key, T); // hit
+        queued.get(key, T); // hit
         at(Duration.ofSeconds(200));
-        threaded.get(key, T); // past the TTL: reloaded before it is served, a miss
+        readWaitingForTheRefresh(); // past the TTL: reloaded before it is served, a miss
         assertThat(metrics.getSecretCacheMisses()).isEqualTo(2);
         assertThat(metrics.getSecretCacheHits()).isEqualTo(2);
         assertThat(metrics.getRefreshFailures()).isZero();
         failing();
         at(Duration.ofSeconds(400));
-        assertThat(threaded.get(key, T).stale()).isTrue();
+        assertThat(readWaitingForTheRefresh().stale()).isTrue();
         assertThat(metrics.getStaleValuesServed()).isEqualTo(1);
         assertThat(metrics.getRefreshFailures()).isEqualTo(1);
         assertThat(metrics.getSecretCacheHits()).isEqualTo(2);
@@ -291,10 +304,10 @@ class RefreshingCacheBoundariesTest {
     }
 
     @Test
-    void anIdleValueReloadedPastItsTtlIsNotFromTheCache() {
-        threaded.get(key, T);
+    void anIdleValueReloadedPastItsTtlIsNotFromTheCache() throws Exception {
+        queued.get(key, T);
         at(TTL);
-        RefreshingCache.Lookup<String> lookup = threaded.get(key, T);
+        RefreshingCache.Lookup<String> lookup = readWaitingForTheRefresh();
         assertThat(lookup.value()).isEqualTo("k#2");
         assertThat(lookup.fromCache()).isFalse();
         assertThat(lookup.stale()).isFalse();
@@ -504,7 +517,7 @@ class RefreshingCacheBoundariesTest {
                     return t;
                 }
             });
-            awaitWaitingInAwait(waiter.get(0));
+            awaitParkedIn(waiter.get(0), "await", RefreshingCache.class);
             source.hold.countDown();
             assertThatThrownBy(() -> loading.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
             Throwable got = waiting.get(10, TimeUnit.SECONDS);
@@ -526,19 +539,19 @@ class RefreshingCacheBoundariesTest {
         assertThat(queued.get(key, T).value()).as("a failed load is not cached").isEqualTo("k#2");
     }
 
-    /** Until {@code thread} waits in the cache's {@code await}: on the first caller's load. */
-    private static void awaitWaitingInAwait(Thread thread) {
+    /** Until {@code thread} waits in {@code method} of {@code type}. */
+    private static void awaitParkedIn(Thread thread, String method, Class<?> type) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Thread.State state = thread.getState();
             if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-                    && Stream.of(thread.getStackTrace()).anyMatch(f -> f.getMethodName().equals("await")
-                    && f.getClassName().equals(RefreshingCache.class.getName()))) {
+                    && Stream.of(thread.getStackTrace()).anyMatch(f -> f.getMethodName().equals(method)
+                    && f.getClassName().equals(type.getName()))) {
                 return;
             }
             Thread.onSpinWait();
         }
-        throw new AssertionError("the second caller did not wait for the first one's load");
+        throw new AssertionError("the reader did not wait in " + method);
     }
 
     @Test
