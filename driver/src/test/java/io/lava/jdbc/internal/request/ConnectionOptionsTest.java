@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.internal.SourceException;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConnectionOptionsTest {
@@ -112,6 +114,118 @@ class ConnectionOptionsTest {
     void badEndpointsAreRefused(String endpoint) {
         assertThatThrownBy(() -> options("jdbc:lava-pg:p/c?awsEndpointUrl=" + endpoint.replace(" ", "%20"), NO_ENV))
                 .isInstanceOf(SourceException.class)
+                .hasMessageContaining("awsEndpointUrl");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                  |
+            sslmode=disable                     | DISABLE
+            sslmode=require                     | REQUIRE
+            sslmode=VERIFY-CA                   | VERIFY_CA
+            sslmode=verify-full&ssl=false       | VERIFY_FULL
+            sslmode=prefer&ssl=true             | PREFER
+            ssl=true                            | VERIFY_FULL
+            ssl=TRUE                            | VERIFY_FULL
+            ssl                                 | VERIFY_FULL
+            ssl=                                | VERIFY_FULL
+            ssl=false                           |
+            ssl=yes                             |
+            """)
+    void theTlsModeTheUserAskedPgjdbcFor(String query, SslMode mode) {
+        assertThat(options("jdbc:lava-pg:p/c?" + query, NO_ENV).sslMode()).isEqualTo(mode);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"verify_full", "on", "strict"})
+    void anSslmodePgjdbcDoesNotKnowIsRefusedListingItsValues(String sslmode) {
+        assertThatThrownBy(() -> options("jdbc:lava-pg:p/c?sslmode=" + sslmode, NO_ENV))
+                .isInstanceOfSatisfying(SourceException.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo("08001");
+                    assertThat(e).hasMessage("property sslmode='" + sslmode + "' is not one of pgjdbc's values. Set "
+                            + "one of: disable, allow, prefer, require, verify-ca, verify-full");
+                });
+    }
+
+    @Test
+    void pgjdbcGetsEveryPropertyButTheDriversOwnAndTheCredentials() {
+        ConnectionOptions o = options("jdbc:lava-pg:p/c?user=u&password=pw&recordTtl=5&realm=p&awsRegion=eu-west-1"
+                + "&ApplicationName=etl&connectTimeout=7&loginTimeout=9", NO_ENV);
+        assertThat(o.pgProperties()).containsOnly(Map.entry("ApplicationName", "etl"),
+                Map.entry("connectTimeout", "7"), Map.entry("loginTimeout", "9"));
+        assertThatThrownBy(() -> o.pgProperties().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jdbc:lava-pg:prod/c                          | lava.prod.connections
+            jdbc:lava-pg:dev-2/c                         | lava.dev-2.connections
+            jdbc:lava-pg:c?realm=qa                      | lava.qa.connections
+            jdbc:lava-pg:prod/c?connectionsTable=mine    | mine
+            """)
+    void theRecordsTableIsTheRealmsUnlessSet(String url, String table) {
+        assertThat(options(url, NO_ENV).connectionsTable()).isEqualTo(table);
+    }
+
+    @ParameterizedTest(name = "{0}: call {1} s, attempt {2} s")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                                  | 60 | 3
+            awsApiCallTimeout=10                                | 10 | 3
+            awsApiCallTimeout=10&awsApiCallAttemptTimeout=10    | 10 | 10
+            awsApiCallTimeout=10&awsApiCallAttemptTimeout=11    | 10 | 10
+            awsApiCallTimeout=2                                 | 2  | 2
+            awsApiCallTimeout=20&loginTimeout=20                | 20 | 3
+            awsApiCallTimeout=20&loginTimeout=19                | 19 | 3
+            awsApiCallTimeout=20&loginTimeout=21                | 20 | 3
+            awsApiCallAttemptTimeout=30&loginTimeout=25         | 25 | 25
+            """)
+    void theAttemptIsNeverLongerThanTheCallNorTheCallThanTheLogin(String query, long call, long attempt) {
+        assertThat(options("jdbc:lava-pg:p/c?" + query, NO_ENV).timeouts())
+                .isEqualTo(new CallTimeouts(Duration.ofSeconds(call), Duration.ofSeconds(attempt)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} ms")
+    @CsvSource(delimiter = '|', textBlock = """
+            loginTimeout=' 3 '     | 3000
+            loginTimeout=0.5       | 500
+            loginTimeout=0.0004    |
+            loginTimeout=-1        |
+            loginTimeout=          |
+            """)
+    void loginTimeoutAsPgjdbcReadsIt(String query, Long millis) {
+        assertThat(options("jdbc:lava-pg:p/c?" + query.replace("'", "").replace(" ", "%20"), NO_ENV).loginTimeout())
+                .isEqualTo(millis == null ? null : Duration.ofMillis(millis));
+    }
+
+    @Test
+    void withoutTheLoginTimeoutPropertyDriverManagersApplies() {
+        int before = DriverManager.getLoginTimeout();
+        try {
+            DriverManager.setLoginTimeout(7);
+            assertThat(options("jdbc:lava-pg:p/c", NO_ENV).loginTimeout()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(options("jdbc:lava-pg:p/c", NO_ENV).timeouts().apiCall()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(options("jdbc:lava-pg:p/c?loginTimeout=3", NO_ENV).loginTimeout())
+                    .isEqualTo(Duration.ofSeconds(3));
+            assertThat(options("jdbc:lava-pg:p/c?loginTimeout=bad", NO_ENV).loginTimeout())
+                    .as("pgjdbc reports a bad value itself").isEqualTo(Duration.ofSeconds(7));
+        } finally {
+            DriverManager.setLoginTimeout(before);
+        }
+    }
+
+    @Test
+    void maxStaleAndTtlsAsSet() {
+        ConnectionOptions o = options("jdbc:lava-pg:p/c?maxStale=0&recordTtl=0&secretTtl=86400", NO_ENV);
+        assertThat(o.maxStale()).isZero();
+        assertThat(o.recordTtl()).isZero();
+        assertThat(o.secretTtl()).isEqualTo(Duration.ofDays(1));
+        assertThat(o.iamHost()).isNull();
+        assertThat(o.iamPort()).isNull();
+    }
+
+    @Test
+    void aBadEndpointIsRefusedBeforeAnythingIsRead() {
+        assertThatThrownBy(() -> options("jdbc:lava-pg:p/c?awsEndpointUrl=localhost:4566&sslmode=bad", NO_ENV))
                 .hasMessageContaining("awsEndpointUrl");
     }
 }

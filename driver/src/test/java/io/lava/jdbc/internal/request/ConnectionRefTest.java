@@ -122,4 +122,68 @@ class ConnectionRefTest {
         assertThat(ConnectionRef.accepts("JDBC:LAVA-PG:p/c")).isFalse();
         assertThat(ConnectionRef.accepts(null)).isFalse();
     }
+
+    @ParameterizedTest(name = "LAVA_REALM=''{0}''")
+    @CsvSource(delimiter = '|', textBlock = """
+            dev        | dev
+            ' dev '    | dev
+            """)
+    void theRealmFromTheEnvironmentIsTrimmed(String variable, String realm) {
+        assertThat(ConnectionRef.parse("jdbc:lava-pg:w", null, Map.of("LAVA_REALM", variable)::get).realm())
+                .isEqualTo(realm);
+    }
+
+    @ParameterizedTest(name = "LAVA_REALM=''{0}''")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''
+            '   '
+            """)
+    void aBlankRealmVariableIsNoRealm(String variable) {
+        assertThatThrownBy(() -> ConnectionRef.parse("jdbc:lava-pg:w", null, Map.of("LAVA_REALM", variable)::get))
+                .isInstanceOf(SourceException.class)
+                .hasMessage("no realm for conn_id 'w'. Write the URL as jdbc:lava-pg:<realm>/<conn_id>, or set the "
+                        + "'realm' property or the LAVA_REALM environment variable");
+    }
+
+    @Test
+    void aMalformedUrlSaysHowToWriteIt() {
+        assertThatThrownBy(() -> ConnectionRef.parse("jdbc:lava-pg:prod/", null, NO_ENV))
+                .hasMessage("malformed URL: empty conn_id. Fix the URL: jdbc:lava-pg:<realm>/<conn_id>[?key=value&...] "
+                        + "or jdbc:lava-pg:<conn_id>[?...]");
+        assertThatThrownBy(() -> ConnectionRef.parse("jdbc:lava-pg:prod/%20", null, NO_ENV))
+                .hasMessageStartingWith("malformed URL: empty conn_id.");
+        assertThatThrownBy(() -> ConnectionRef.parse("jdbc:lava-pg:%20?realm=prod", null, NO_ENV))
+                .hasMessageStartingWith("malformed URL: empty conn_id.");
+    }
+
+    @Test
+    void thePropertiesAreACopyThatCannotChange() {
+        Properties info = new Properties();
+        info.setProperty("password", "pw");
+        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:prod/w?a=1", info, NO_ENV);
+        info.setProperty("password", "changed");
+        assertThat(ref.properties()).containsOnly(Map.entry("password", "pw"), Map.entry("a", "1"));
+        assertThatThrownBy(() -> ref.properties().put("b", "2")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(ConnectionRef.parse("jdbc:lava-pg:prod/w", null, NO_ENV).properties()).isEmpty();
+    }
+
+    @Test
+    void toStringNamesRealmAndConnIdButNoProperty() {
+        Properties info = new Properties();
+        info.setProperty("password", "hunter2");
+        assertThat(ConnectionRef.parse("jdbc:lava-pg:prod/db/w", info, NO_ENV))
+                .hasToString("ConnectionRef[realm=prod, connId=db/w]");
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @CsvSource(delimiter = '|', textBlock = """
+            x       | x
+            ' x '   | x
+            ' '     |
+            ''      |
+                    |
+            """)
+    void blankIsNull(String given, String expected) {
+        assertThat(ConnectionRef.blankToNull(given)).isEqualTo(expected);
+    }
 }
