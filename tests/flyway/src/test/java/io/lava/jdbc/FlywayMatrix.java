@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the Flyway matrix tests share: the version under test (system property {@code flyway.matrix.version}, set by
  * each module), a fresh realm and database per test, the URL a Flyway user writes, and queries through the driver.
- * The migrations are the driver's own Flyway test migrations (its test-jar, {@code io/lava/jdbc/flyway/migrations}):
+ * The migrations are the Flyway test migrations of the testkit ({@code io/lava/jdbc/flyway/migrations}), the driver's too:
  * a table, {@code COPY ... FROM STDIN}, and the session's {@code current_user} and {@code application_name}.
  */
 final class FlywayMatrix {
