@@ -48,8 +48,8 @@ final public class AwsClientRegistry implements AutoCloseable {
      */
     public static final int MAXIMUM_PROFILES = 32;
 
-    /** @return how many scopes have clients and how many profiles a provider; for tests */
-    long[] sizes() {
+    /** @return how many scopes have clients and how many profiles a provider (after pending evictions); for tests */
+    public long[] sizes() {
         clients.cleanUp();
         credentials.cleanUp();
         return new long[] {clients.estimatedSize(), credentials.estimatedSize()};

@@ -215,8 +215,8 @@ final public class Caches {
                 .build();
     }
 
-    /** @return how many (TTL, maxStale) pairs have a cache, over every kind; for tests */
-    long settingsInUse() {
+    /** @return how many (TTL, maxStale) pairs have a cache, over every kind (after pending evictions); for tests */
+    public long settingsInUse() {
         List<Cache<Settings, ?>> all = List.of(records, parameters, secrets, tokens, caBundles);
         all.forEach(Cache::cleanUp);
         return all.stream().mapToLong(Cache::estimatedSize).sum();
