@@ -9,6 +9,7 @@ import io.lava.jdbc.TestEngine;
 import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.engine.Caches;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.Impostor;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.LocalAws;
@@ -172,6 +173,18 @@ class UntrustedUrlIT {
             assertNothingReachedTheImpostor();
             assertThat(impostor.connections() - connections).as("connections to the impostor").isZero();
         }
+    }
+
+    /** The guarantees are written down where a security reviewer looks, and every new error has its row. */
+    @Test
+    void theDocsListTheGuaranteesAndTheErrors() {
+        assertThat(Docs.file("docs/security.md")).contains("## What the driver guarantees whoever writes the URL",
+                "Secrets stay in the realm", "No class of the URL writer's choice",
+                "A URL never weakens a verifying record's TLS", "A file's content is never quoted",
+                "is bounded", "The host's AWS profiles stay private");
+        assertThat(Docs.file("docs/errors.md")).contains("`secret_id` (or the name in its ARN) outside",
+                "a pgjdbc property that loads a class", "a property that could weaken the record's TLS",
+                "syntax error at line L, column C", "is not a regular file", "`0A000`", "`28000`");
     }
 
     /** The control: with nothing refused, the impostor does get the password, so the rows above are meaningful. */
