@@ -328,7 +328,10 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
         return settings.get(PGProperty.SSL_MODE.getName());
     }
 
-    /** @param path pgjdbc {@code sslrootcert}: CA bundle file; wins over the record's {@code ssl_ca_file} */
+    /**
+     * @param path pgjdbc {@code sslrootcert}: CA bundle file; refused (0A000) when the record has {@code ssl_ca_file}
+     *     or verifies ({@code verify-ca}/{@code verify-full})
+     */
     public void setSslrootcert(String path) {
         put(PGProperty.SSL_ROOT_CERT.getName(), path);
     }

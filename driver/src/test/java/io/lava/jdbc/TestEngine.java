@@ -4,6 +4,7 @@ import io.lava.jdbc.internal.engine.PreparedConnection;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.policy.Policy;
 import io.lava.jdbc.internal.policy.PolicyFile;
+import io.lava.jdbc.internal.engine.Caches;
 import io.lava.jdbc.internal.engine.Engine;
 import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
@@ -28,6 +29,7 @@ public final class TestEngine implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final Engine engine;
     private final LavaPgDriver driver;
+    private final AwsClientRegistry registry;
 
     /** An engine whose background refreshes run at once. */
     public TestEngine() {
@@ -39,8 +41,9 @@ public final class TestEngine implements AutoCloseable {
     }
 
     private TestEngine(boolean queue, Policy policy) {
+        this.registry = new AwsClientRegistry(metrics);
         this.engine = new Engine(key -> null, now::get, queue ? this::queue : Runnable::run, metrics,
-                new AwsSources(new AwsClientRegistry(metrics)), policy);
+                new AwsSources(registry), policy);
         this.driver = new LavaPgDriver(engine);
     }
 
@@ -92,6 +95,21 @@ public final class TestEngine implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /**
+     * @return what this engine holds that a URL can make grow: (TTL, maxStale) pairs with a cache (over every kind),
+     *     scopes with AWS clients, profiles with a credentials provider
+     */
+    public long[] held() {
+        try {
+            var field = Engine.class.getDeclaredField("caches");
+            field.setAccessible(true);
+            long[] aws = registry.sizes();
+            return new long[] {((Caches) field.get(engine)).settingsInUse(), aws[0], aws[1]};
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Connects through a driver bound to this engine, as {@code DriverManager.getConnection} would. */

@@ -9,8 +9,7 @@ import io.lava.jdbc.internal.request.AwsSettings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -28,8 +27,9 @@ import software.amazon.awssdk.utils.Lazy;
  * The engine's AWS clients and credential providers: one {@link AwsClients} per (region, profile, endpoint) and one
  * credentials provider per profile, built on first use and shared by every connect of the engine.
  *
- * <p>Bounded: at most {@value #MAXIMUM_SCOPES} scopes are kept; the least recently used one beyond that is closed (a
- * later connect for it builds it again). Every client times its calls on the registry's one scheduler, resolves
+ * <p>Bounded: at most {@value #MAXIMUM_SCOPES} scopes and {@value #MAXIMUM_PROFILES} profiles are kept; the least
+ * recently used one beyond that is closed (a later connect for it builds it again; an evicted profile's clients are
+ * closed with its provider). Every client times its calls on the registry's one scheduler, resolves
  * credentials on its one credentials thread ({@link AwsThreads}) and sends through its one HTTP client. When a scope's
  * clients are built, its credentials start resolving on that thread at once ({@link AwsThreads#prefetch}), so that an
  * IAM Identity Center, STS, container or instance-metadata round trip overlaps the SDK's client construction. {@link #close()} closes every client and
@@ -40,6 +40,20 @@ final public class AwsClientRegistry implements AutoCloseable {
 
     /** Bound on the (region, profile, endpoint) scopes with live clients. */
     public static final int MAXIMUM_SCOPES = 64;
+
+    /**
+     * Bound on the profiles with a live credentials provider. {@code awsProfile} comes from the URL; beyond the bound
+     * the least recently used profile's provider is closed, with the clients built on it (a later connect builds
+     * both again).
+     */
+    public static final int MAXIMUM_PROFILES = 32;
+
+    /** @return how many scopes have clients and how many profiles a provider (after pending evictions); for tests */
+    public long[] sizes() {
+        clients.cleanUp();
+        credentials.cleanUp();
+        return new long[] {clients.estimatedSize(), credentials.estimatedSize()};
+    }
 
     private final Metrics metrics;
     private final AwsThreads threads = new AwsThreads();
@@ -52,7 +66,8 @@ final public class AwsClientRegistry implements AutoCloseable {
     private final Cache<AwsSettings, AwsClients.Scope> scopes =
             Caffeine.newBuilder().maximumSize(MAXIMUM_SCOPES * 4L).build();
     private final Cache<AwsClients.Scope, AwsClients> clients;
-    private final Map<String, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
+    /** Keyed by profile name, {@code ""} for the default chain. */
+    private final Cache<String, AwsCredentialsProvider> credentials;
     private volatile boolean closed;
 
     /** @param metrics counts the API calls of every client built here */
@@ -67,6 +82,25 @@ final public class AwsClientRegistry implements AutoCloseable {
                     }
                 })
                 .build();
+        this.credentials = Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_PROFILES)
+                .executor(Runnable::run)
+                .<String, AwsCredentialsProvider>removalListener((profile, evicted, cause) -> {
+                    if (evicted != null && cause.wasEvicted()) {
+                        closeProfile(profile.isEmpty() ? null : profile, evicted);
+                    }
+                })
+                .build();
+    }
+
+    /** Closes the clients built with an evicted profile's provider, then the provider. */
+    private void closeProfile(String profile, AwsCredentialsProvider provider) {
+        clients.asMap().forEach((scope, built) -> {
+            if (Objects.equals(scope.profile(), profile) && clients.asMap().remove(scope, built)) {
+                built.close();
+            }
+        });
+        IoUtils.closeIfCloseable(provider, null);
     }
 
     /**
@@ -109,11 +143,12 @@ final public class AwsClientRegistry implements AutoCloseable {
             return existing;
         }
         checkOpen();
+        // outside the clients' compute: getting it may evict another profile, whose clients are then closed
+        AwsCredentialsProvider scopeCredentials = credentials(scope.profile());
         return clients.get(scope, s -> {
             LOG.log(Level.FINE, "AWS clients for region {0}, profile {1}, endpoint {2}", new Object[] {s.region(),
                     s.profile() == null ? "(default)" : s.profile(), s.endpoint() == null ? "(SDK default)"
                             : s.endpoint()});
-            AwsCredentialsProvider scopeCredentials = credentials(s.profile());
             threads.prefetch(scopeCredentials);
             return new AwsClients(s, scopeCredentials, threads.scheduler(), http.getValue(), metrics);
         });
@@ -140,7 +175,7 @@ final public class AwsClientRegistry implements AutoCloseable {
     }
 
     private AwsCredentialsProvider providers(String profile) {
-        return credentials.computeIfAbsent(profile == null ? "" : profile,
+        return credentials.get(profile == null ? "" : profile,
                 p -> CredentialFailures.classifying(profile, p.isEmpty() ? DefaultCredentialsProvider.builder().build()
                         : ProfileCredentialsProvider.builder().profileName(p).build()));
     }
@@ -164,8 +199,9 @@ final public class AwsClientRegistry implements AutoCloseable {
         if (http.hasValue()) {
             http.close();
         }
-        credentials.values().forEach(provider -> IoUtils.closeIfCloseable(provider, null));
-        credentials.clear();
+        List<AwsCredentialsProvider> providers = new ArrayList<>(credentials.asMap().values());
+        credentials.invalidateAll();
+        providers.forEach(provider -> IoUtils.closeIfCloseable(provider, null));
         scopes.invalidateAll();
         threads.close();
     }

@@ -5,7 +5,6 @@ import io.lava.jdbc.internal.aws.CredentialProfile.Kind;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -39,7 +38,7 @@ import software.amazon.awssdk.utils.IoUtils;
  *       {@code sso_role_name} and {@code sso_account_id};
  *   <li>STS refusing {@code AssumeRole} / {@code AssumeRoleWithWebIdentity}: 28000 with the role ARN and AWS's error
  *       (08001 when throttled or 5xx);
- *   <li>the profile does not exist: 08001 with the profiles the files have;
+ *   <li>the profile does not exist: 08001 naming the files, never the profiles they have (the URL writer may not own the host);
  *   <li>an incomplete profile (the SDK's validation): 08001, fix the profile;
  *   <li>{@code credential_process} failing: 08001 (its output is never quoted: it may hold keys);
  *   <li>an endpoint not reachable (socket, DNS, TLS, timeout): 08001;
@@ -167,11 +166,10 @@ final class CredentialFailures {
                     + "alone, or the thin jar with its dependencies as Maven or Gradle resolve them", e);
         }
         if (profile != null && profile.kind() == Kind.MISSING) {
-            List<String> names = CredentialProfile.names(files);
+            // the host's other profile names are not listed: whoever writes the URL need not own the host
             return failure(Errors.UNABLE_TO_CONNECT, "no AWS credentials: AWS profile '" + profile.name() + "' does "
-                    + "not exist in " + CredentialProfile.files() + "; "
-                    + (names.isEmpty() ? "they have no profiles" : "the profiles there: " + String.join(", ", names))
-                    + ". Set awsProfile (or AWS_PROFILE) to one of them, or add the profile", e);
+                    + "not exist in " + CredentialProfile.files() + ". Set awsProfile (or AWS_PROFILE) to a profile "
+                    + "those files define (aws configure list-profiles), or add the profile", e);
         }
         StsException sts = find(e, StsException.class);
         if (sts != null && sts.awsErrorDetails() != null) {

@@ -1,7 +1,6 @@
 package io.lava.jdbc.internal.aws;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.profiles.Profile;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -105,11 +104,6 @@ record CredentialProfile(String name, Kind kind, String detail) {
             return new CredentialProfile(name, Kind.STATIC, null);
         }
         return new CredentialProfile(name, Kind.NONE, null);
-    }
-
-    /** @return the names of every profile in the files, sorted */
-    static List<String> names(ProfileFile profiles) {
-        return profiles.profiles().keySet().stream().sorted().toList();
     }
 
     /** @return {@code "<config file> or <credentials file>"} as the SDK resolves them */

@@ -1,5 +1,8 @@
 package io.lava.jdbc.internal.engine;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.cache.RefreshingCache;
@@ -14,13 +17,12 @@ import io.lava.jdbc.internal.sources.SecretSource;
 import io.lava.jdbc.internal.sources.TokenSource;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
  * An engine's caches, one {@link RefreshingCache} per kind (records, SSM parameter values, secrets, RDS IAM tokens)
- * and per distinct (TTL, maxStale) pair in use — normally exactly one each. Keys hold the source (which names the AWS
+ * and per distinct (TTL, maxStale) pair in use — normally exactly one each, at most {@link #MAXIMUM_SETTINGS} per kind. Keys hold the source (which names the AWS
  * region, profile and endpoint, or the file path) and the item name, so two realms, regions, endpoints or files never
  * share an entry; per-call time limits are not part of any key. IAM tokens are never served past their TTL
  * ({@code maxStale} zero). Thread-safe.
@@ -122,14 +124,28 @@ final public class Caches {
     private record Settings(Duration ttl, Duration maxStale) {
     }
 
+    /**
+     * Bound on the (TTL, maxStale) pairs with a cache of their own, per kind. The TTLs come from the URL, so a URL
+     * writer could otherwise make the engine hold a cache per pair forever; beyond the bound the least recently used
+     * pair's cache is dropped with its entries (a later connect with it starts a new one).
+     */
+    public static final int MAXIMUM_SETTINGS = 16;
+
+    /**
+     * How long past {@code ttl + maxStale} a pair's cache outlives its last use: by then every entry in it has expired
+     * (refreshes run only when an entry is read), so the cache of a pair no connect uses any more, such as that of a
+     * connect that failed, is dropped too.
+     */
+    static final Duration IDLE_MARGIN = Duration.ofMinutes(5);
+
     private final Ticker ticker;
     private final Executor executor;
     private final Metrics metrics;
-    private final Map<Settings, RefreshingCache<RecordKey, ConnectionRecord>> records = new ConcurrentHashMap<>();
-    private final Map<Settings, RefreshingCache<ParameterKey, Secret>> parameters = new ConcurrentHashMap<>();
-    private final Map<Settings, RefreshingCache<SecretKey, SecretFields>> secrets = new ConcurrentHashMap<>();
-    private final Map<Settings, RefreshingCache<TokenKey, Secret>> tokens = new ConcurrentHashMap<>();
-    private final Map<Settings, RefreshingCache<CaBundleKey, Path>> caBundles = new ConcurrentHashMap<>();
+    private final Cache<Settings, RefreshingCache<RecordKey, ConnectionRecord>> records;
+    private final Cache<Settings, RefreshingCache<ParameterKey, Secret>> parameters;
+    private final Cache<Settings, RefreshingCache<SecretKey, SecretFields>> secrets;
+    private final Cache<Settings, RefreshingCache<TokenKey, Secret>> tokens;
+    private final Cache<Settings, RefreshingCache<CaBundleKey, Path>> caBundles;
 
     /**
      * @param ticker time source of every cache
@@ -140,6 +156,11 @@ final public class Caches {
         this.ticker = ticker;
         this.executor = executor;
         this.metrics = metrics;
+        this.records = perSettings();
+        this.parameters = perSettings();
+        this.secrets = perSettings();
+        this.tokens = perSettings();
+        this.caBundles = perSettings();
     }
 
     /** @return the record cache for these settings ({@code ttl} positive) */
@@ -168,19 +189,45 @@ final public class Caches {
     }
 
     private <K extends RefreshingCache.Loadable<V>, V> RefreshingCache<K, V> cache(
-            Map<Settings, RefreshingCache<K, V>> caches, Metrics.Kind kind, Duration ttl, Duration maxStale) {
+            Cache<Settings, RefreshingCache<K, V>> caches, Metrics.Kind kind, Duration ttl, Duration maxStale) {
         Settings settings = new Settings(ttl, maxStale);
-        RefreshingCache<K, V> cache = caches.get(settings);
-        return cache != null ? cache : caches.computeIfAbsent(settings, s -> new RefreshingCache<>(kind, s.ttl(),
+        RefreshingCache<K, V> cache = caches.getIfPresent(settings);
+        return cache != null ? cache : caches.get(settings, s -> new RefreshingCache<>(kind, s.ttl(),
                 s.maxStale(), MAXIMUM_SIZE, ticker, executor, metrics));
+    }
+
+    /**
+     * A cache of caches: at most {@link #MAXIMUM_SETTINGS}, each dropped {@link #IDLE_MARGIN} after its entries'
+     * lifetime past its last use; a dropped one is emptied.
+     */
+    private <K extends RefreshingCache.Loadable<V>, V> Cache<Settings, RefreshingCache<K, V>> perSettings() {
+        return Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_SETTINGS)
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .expireAfter(Expiry.accessing((Settings s, RefreshingCache<K, V> c) ->
+                        s.ttl().plus(s.maxStale()).plus(IDLE_MARGIN)))
+                .<Settings, RefreshingCache<K, V>>removalListener((settings, cache, cause) -> {
+                    if (cache != null && cause.wasEvicted()) {
+                        cache.invalidateAll();
+                    }
+                })
+                .build();
+    }
+
+    /** @return how many (TTL, maxStale) pairs have a cache, over every kind (after pending evictions); for tests */
+    public long settingsInUse() {
+        List<Cache<Settings, ?>> all = List.of(records, parameters, secrets, tokens, caBundles);
+        all.forEach(Cache::cleanUp);
+        return all.stream().mapToLong(Cache::estimatedSize).sum();
     }
 
     /** Empties every cache. */
     public void invalidateAll() {
-        records.values().forEach(RefreshingCache::invalidateAll);
-        parameters.values().forEach(RefreshingCache::invalidateAll);
-        secrets.values().forEach(RefreshingCache::invalidateAll);
-        tokens.values().forEach(RefreshingCache::invalidateAll);
-        caBundles.values().forEach(RefreshingCache::invalidateAll);
+        records.asMap().values().forEach(RefreshingCache::invalidateAll);
+        parameters.asMap().values().forEach(RefreshingCache::invalidateAll);
+        secrets.asMap().values().forEach(RefreshingCache::invalidateAll);
+        tokens.asMap().values().forEach(RefreshingCache::invalidateAll);
+        caBundles.asMap().values().forEach(RefreshingCache::invalidateAll);
     }
 }

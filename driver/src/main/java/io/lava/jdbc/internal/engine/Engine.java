@@ -20,10 +20,10 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,6 +66,8 @@ final public class Engine implements AutoCloseable {
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
     /** The engine's own pool for {@link Resolver}'s concurrent reads, or {@code null} when the caller gave one. */
     private final ExecutorService ownFetches;
+    /** The engine's own threads for background refreshes, or {@code null} when the caller gave an executor. */
+    private final ExecutorService ownRefreshes;
     private volatile boolean closed;
 
     /**
@@ -76,7 +78,7 @@ final public class Engine implements AutoCloseable {
      * @param sources where values are read from; closed with the engine
      */
     public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources) {
-        this(env, ticker, executor, executor, metrics, sources, null, Policy.NONE);
+        this(env, ticker, executor, executor, metrics, sources, null, null, Policy.NONE);
     }
 
     /**
@@ -86,11 +88,11 @@ final public class Engine implements AutoCloseable {
      */
     public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources,
                   Policy policy) {
-        this(env, ticker, executor, executor, metrics, sources, null, policy);
+        this(env, ticker, executor, executor, metrics, sources, null, null, policy);
     }
 
     private Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Executor fetches, Metrics metrics,
-                   Sources sources, ExecutorService ownFetches, Policy policy) {
+                   Sources sources, ExecutorService ownFetches, ExecutorService ownRefreshes, Policy policy) {
         this.policy = policy;
         metrics.policy(policy.file(), policy.sha256());
         this.env = env;
@@ -98,14 +100,16 @@ final public class Engine implements AutoCloseable {
         this.metrics = metrics;
         this.sources = sources;
         this.ownFetches = ownFetches;
+        this.ownRefreshes = ownRefreshes;
         this.caches = new Caches(ticker, executor, metrics);
         this.resolver = new Resolver(caches, sources, ticker::read, fetches, policy);
         this.reuse = new ReusedResolutions(env, policy, resolver, ticker::read, metrics);
     }
 
     /**
-     * An engine over AWS and the system clock, with background refreshes on {@link ForkJoinPool#commonPool()}, under
-     * the operator's policy if one is named ({@link PolicyFile#fromEnvironment}, read here, once).
+     * An engine over AWS and the system clock, with background refreshes on threads of its own
+     * ({@link #refreshPool()}), never the JVM's common pool, under the operator's policy if one is named
+     * ({@link PolicyFile#fromEnvironment}, read here, once).
      *
      * @param env environment lookup
      * @return a new engine; nothing of the AWS SDK is loaded until a connect needs it
@@ -113,9 +117,25 @@ final public class Engine implements AutoCloseable {
     public static Engine create(UnaryOperator<String> env) {
         Metrics metrics = new Metrics();
         ExecutorService fetches = fetchPool();
-        return new Engine(env, Ticker.systemTicker(), ForkJoinPool.commonPool(), fetches, metrics,
-                new AwsSources(new AwsClientRegistry(metrics)), fetches,
+        ExecutorService refreshes = refreshPool();
+        return new Engine(env, Ticker.systemTicker(), refreshes, fetches, metrics,
+                new AwsSources(new AwsClientRegistry(metrics)), fetches, refreshes,
                 PolicyFile.fromEnvironment(System::getProperty, env));
+    }
+
+    /** The most threads background refreshes run on at once; more refreshes wait in the pool's queue. */
+    static final int REFRESH_THREADS = 4;
+
+    /**
+     * Threads for the caches' background refreshes (and Caffeine's maintenance): at most {@value #REFRESH_THREADS}
+     * daemons named {@code lava-pg-refresh-N} with the driver's class loader, started when needed, ended after 30 s
+     * idle and by {@link #close()}. A refresh is queued at most once per cached entry.
+     */
+    static ExecutorService refreshPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(REFRESH_THREADS, REFRESH_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), AwsThreads.factory("lava-pg-refresh-", Engine.class.getClassLoader()));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -241,7 +261,7 @@ final public class Engine implements AutoCloseable {
 
     /**
      * Ends the engine: forgets reusable resolutions, empties the caches, closes the AWS clients and credential
-     * providers (their SDK threads end), unregisters the MBean and ends the engine's fetch threads. Idempotent; never
+     * providers (their SDK threads end), unregisters the MBean and ends the engine's fetch and refresh threads. Idempotent; never
      * throws.
      */
     @Override
@@ -256,6 +276,9 @@ final public class Engine implements AutoCloseable {
         metrics.unregister();
         if (ownFetches != null) {
             ownFetches.shutdownNow();
+        }
+        if (ownRefreshes != null) {
+            ownRefreshes.shutdownNow();
         }
     }
 }

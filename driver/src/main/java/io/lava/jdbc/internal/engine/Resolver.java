@@ -13,6 +13,7 @@ import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.record.ConnectionRecord;
 import io.lava.jdbc.internal.aws.RdsRegions;
+import io.lava.jdbc.internal.record.RealmNames;
 import io.lava.jdbc.internal.record.SecretFields;
 import io.lava.jdbc.internal.sources.Sources;
 import io.lava.jdbc.internal.sources.TokenSource;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -175,6 +177,13 @@ final public class Resolver {
                 policy.checkHost("iamHost", options.iamHost());
                 return null;
             });
+
+            if (record.secretId() != null) { // before any AWS call for it, as the parameter's check below
+                step(Step.SECRET, () -> {
+                    RealmNames.checkSecretId(realm, record.secretId(), policy.allowedSecretPrefixes());
+                    return null;
+                });
+            }
 
             // a record with both, whose secret is not cached: the secret is read on another thread while this one
             // reads the parameter (two round trips in the time of one); each failure still names its own step, the

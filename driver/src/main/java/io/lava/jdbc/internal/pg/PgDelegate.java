@@ -4,6 +4,7 @@ import io.lava.jdbc.internal.record.ApplicationName;
 import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.Errors.Step;
 import io.lava.jdbc.internal.Errors;
+import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import java.net.URLEncoder;
@@ -91,7 +92,8 @@ final public class PgDelegate {
      * within the connect's deadline: pgjdbc gets the time left as its {@code loginTimeout} (seconds, with a fraction,
      * as pgjdbc reads it) and at most that, rounded up, as {@code connectTimeout}.
      *
-     * @throws SQLException 08001 naming {@code loginTimeout} when the deadline passed before or during pgjdbc's connect
+     * @throws SQLException 08001 naming {@code loginTimeout} when the deadline passed before or during pgjdbc's connect;
+     *     0A000 for a property that could weaken the record's TLS ({@link TlsPolicy#check}), before pgjdbc is called
      */
     public static Connection connect(org.postgresql.Driver pgjdbc, ConnectionOptions options,
                                      ResolvedConnection resolved, UnaryOperator<String> env, boolean refreshed,
@@ -100,6 +102,11 @@ final public class PgDelegate {
             throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT,
                     deadline.expired("PostgreSQL at " + resolved.host() + ":" + resolved.port() + " was reached",
                             null));
+        }
+        try {
+            TlsPolicy.check(options, resolved);
+        } catch (SourceException e) {
+            throw Errors.at(resolved.realm(), resolved.connId(), Step.CONNECT, e);
         }
         String url = pgUrl(resolved);
         if (LOG.isLoggable(Level.FINE)) {

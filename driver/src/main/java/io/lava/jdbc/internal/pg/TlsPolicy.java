@@ -3,15 +3,34 @@ package io.lava.jdbc.internal.pg;
 import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.request.ConnectionOptions;
 import io.lava.jdbc.internal.request.SslMode;
+import io.lava.jdbc.internal.request.UntrustedProperties;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The TLS settings pgjdbc receives: the record's, made stricter by the tool's, never weaker ({@link #apply}). */
+/**
+ * The TLS settings pgjdbc receives: the record's, made stricter by the tool's, never weaker ({@link #apply}); the
+ * tool's properties that could weaken them are refused ({@link #check}).
+ */
 public final class TlsPolicy {
     private static final Logger LOG = Logger.getLogger(TlsPolicy.class.getName());
 
     private TlsPolicy() {
+    }
+
+    /**
+     * Refuses the tool's properties that could weaken the record's TLS ({@link UntrustedProperties#checkTls}): run
+     * before pgjdbc is called, so nothing, the password least of all, reaches the server.
+     *
+     * @throws io.lava.jdbc.internal.SourceException (0A000) naming the property
+     */
+    public static void check(ConnectionOptions options, ResolvedConnection resolved) {
+        SslMode record = resolved.sslMode();
+        boolean verifies = record != null && record.compareTo(SslMode.VERIFY_CA) >= 0;
+        boolean iam = resolved.passwordSource() == ResolvedConnection.PasswordSource.IAM_TOKEN;
+        String why = verifies ? "ssl_mode " + record.pgName() : iam ? "an RDS IAM token travels only over TLS"
+                : resolved.sslCaFile() != null ? "ssl_ca_file" : "";
+        UntrustedProperties.checkTls(options.pgProperties(), verifies, iam, resolved.sslCaFile() != null, why);
     }
 
     /**

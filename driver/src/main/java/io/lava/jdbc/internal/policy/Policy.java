@@ -53,7 +53,7 @@ public final class Policy {
 
     /** No policy: every connect as the URL asks. */
     public static final Policy NONE = new Policy(null, null, null, null, null, DEFAULT_ALLOWED_PROPERTIES, Map.of(),
-            Map.of(), null, false, List.of());
+            Map.of(), null, false, Set.of());
 
     private final String file;
     private final String sha256;
@@ -65,11 +65,11 @@ public final class Policy {
     private final Map<LavaPgProperty, Duration> maxima;
     private final SslMode minimumSslMode;
     private final boolean terseErrors;
-    private final List<String> allowedSecretPrefixes;
+    private final Set<String> allowedSecretPrefixes;
 
     Policy(String file, String sha256, String failure, Set<String> allowedRealms, List<HostPattern> allowedHosts,
            Set<String> allowedProperties, Map<String, String> fixed, Map<LavaPgProperty, Duration> maxima,
-           SslMode minimumSslMode, boolean terseErrors, List<String> allowedSecretPrefixes) {
+           SslMode minimumSslMode, boolean terseErrors, Set<String> allowedSecretPrefixes) {
         this.file = file;
         this.sha256 = sha256;
         this.failure = failure;
@@ -92,7 +92,7 @@ public final class Policy {
      */
     static Policy broken(String file, String message) {
         return new Policy(file, null, message, Set.of(), List.of(), Set.of(), Map.of(), Map.of(), null, false,
-                List.of());
+                Set.of());
     }
 
     /** @return whether an operator's policy (a file) is in force, readable or not */
@@ -116,7 +116,7 @@ public final class Policy {
     }
 
     /** @return {@code secret_id} prefixes allowed besides {@code /lava/<realm>/} ({@code allowedSecretPrefixes}) */
-    public List<String> allowedSecretPrefixes() {
+    public Set<String> allowedSecretPrefixes() {
         return allowedSecretPrefixes;
     }
 

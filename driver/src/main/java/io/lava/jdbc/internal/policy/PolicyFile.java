@@ -130,7 +130,7 @@ public final class PolicyFile {
         Map<LavaPgProperty, Duration> maxima = new HashMap<>();
         SslMode minimum = null;
         boolean terse = false;
-        List<String> secretPrefixes = List.of();
+        Set<String> secretPrefixes = Set.of();
         for (String key : entries.stringPropertyNames()) {
             String value = entries.getProperty(key).trim();
             switch (key) {
@@ -159,7 +159,7 @@ public final class PolicyFile {
                     }
                     terse = Boolean.parseBoolean(value);
                 }
-                case "allowedSecretPrefixes" -> secretPrefixes = List.copyOf(list(key, value));
+                case "allowedSecretPrefixes" -> secretPrefixes = Set.copyOf(list(key, value));
                 default -> {
                     if (Policy.FIXABLE.contains(key)) {
                         if (value.isEmpty()) {

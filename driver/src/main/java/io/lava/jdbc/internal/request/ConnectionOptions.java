@@ -45,7 +45,8 @@ public record ConnectionOptions(String connectionsTable, Path connectionsFile, A
      * @param ref the parsed URL
      * @param env environment lookup, for the fallback of {@link LavaPgProperty#CONNECTIONS_FILE}
      * @return the options
-     * @throws SourceException (08001) naming the property whose value is invalid
+     * @throws SourceException (08001) naming the property whose value is invalid; (0A000) for a pgjdbc property a
+     *     URL may not set ({@link UntrustedProperties#checkClassNames})
      */
     public static ConnectionOptions of(ConnectionRef ref, UnaryOperator<String> env) {
         Map<String, String> all = ref.properties();
@@ -68,6 +69,7 @@ public record ConnectionOptions(String connectionsTable, Path connectionsFile, A
                 pg.put(key, value);
             }
         });
+        UntrustedProperties.checkClassNames(pg);
         return new ConnectionOptions(
                 table != null ? table : LavaPgProperty.connectionsTableOf(ref.realm()),
                 file == null ? null : Path.of(file),

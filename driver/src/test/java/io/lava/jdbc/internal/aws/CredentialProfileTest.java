@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lava.jdbc.internal.aws.CredentialProfile.Kind;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -56,11 +55,5 @@ class CredentialProfileTest {
         "missing, MISSING, null"})
     void readsTheKindOfEachProfile(String name, Kind kind, String detail) {
         assertThat(CredentialProfile.read(CONFIG, name)).isEqualTo(new CredentialProfile(name, kind, detail));
-    }
-
-    @Test
-    void listsTheProfilesSortedWithoutTheSsoSessionSections() {
-        assertThat(CredentialProfile.names(CONFIG))
-                .containsExactly("empty", "keys", "legacy", "login", "process", "role", "sso", "web");
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentReadsTest {
     private static final String PARAMETER = "/lava/prod/etl";
-    private static final String SECRET = "prod/etl";
+    private static final String SECRET = "/lava/prod/etl-secret";
 
     private final FakeSources sources = new FakeSources();
     private final Metrics metrics = new Metrics();

@@ -77,9 +77,9 @@ class EngineTest {
     @Test
     void theSecretFillsWhatTheRecordLacksAndTheRecordWins() throws Exception {
         Map<String, Object> r = record("postgres", "from-record", null);
-        r.put("secret_id", "s");
+        r.put("secret_id", "/lava/prod/s");
         sources.records.put("wh", r);
-        sources.secrets.put("s", "{\"username\":\"from-secret\",\"password\":\"pw-s\",\"port\":6543}");
+        sources.secrets.put("/lava/prod/s", "{\"username\":\"from-secret\",\"password\":\"pw-s\",\"port\":6543}");
         ResolvedConnection c = resolve("wh").connection();
         assertThat(c.user()).isEqualTo("from-record");
         assertThat(c.port()).isEqualTo(5432);

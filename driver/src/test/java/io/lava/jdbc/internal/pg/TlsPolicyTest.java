@@ -71,7 +71,7 @@ class TlsPolicyTest {
             -,           -,                sslmode=verify-full,                org.postgresql.ssl.DefaultJavaSSLFactory
             VERIFY_FULL, /etc/ssl/rds.pem, -,                                  -
             VERIFY_FULL, -,                sslrootcert=/mine.pem,              -
-            VERIFY_FULL, -,                sslfactory=com.example.Mine,        com.example.Mine
+            VERIFY_FULL, -,                sslfactory=org.postgresql.ssl.LibPQFactory, org.postgresql.ssl.LibPQFactory
             REQUIRE,     -,                -,                                  -
             -,           -,                -,                                  -
             """)

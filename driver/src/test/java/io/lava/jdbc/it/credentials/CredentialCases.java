@@ -209,7 +209,7 @@ public final class CredentialCases {
                 home.config("[default]\nregion = us-east-1\n\n[profile analytics]\nregion = us-east-1\n\n" + BASE);
                 return "&awsProfile=dev-sso";
             }, "no AWS credentials: AWS profile 'dev-sso' does not exist in ",
-                    "the profiles there: analytics, base, default", "Set awsProfile (or AWS_PROFILE) to one of them"),
+                    "Set awsProfile (or AWS_PROFILE) to a profile those files define (aws configure list-profiles)"),
             fails("assume-role-refused", "28000", (home, env, endpoints) -> {
                 home.config("[profile etl]\nrole_arn = " + DENIED_ROLE + "\nsource_profile = base\n\n" + BASE);
                 return "&awsProfile=etl";

@@ -209,14 +209,18 @@ class S3CaBundleIT {
         }
     }
 
-    /** The user's own sslrootcert wins: no GetObject at all. */
+    /**
+     * A user's own sslrootcert would replace the record's CA bundle: refused (0A000) before the connect, and the
+     * bundle is not fetched either.
+     */
     @Test
-    void theUsersSslrootcertWins() throws Exception {
+    void theUsersSslrootcertCannotReplaceTheRecordsBundle() {
         Properties p = LavaRealm.awsProperties(aws);
         p.setProperty("sslrootcert", pg.caCertificate().toString());
-        try (Connection c = DriverManager.getConnection(url("s3-user-root"), p)) {
-            assertTls(c);
-        }
+        SQLException e = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(url("s3-user-root"), p).close());
+        assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("0A000");
+        assertThat(e.getMessage()).contains("connect: property 'sslrootcert' could weaken the TLS");
         assertThat(aws.s3().getObjectCalls("never-read", "ca.pem")).isZero();
     }
 

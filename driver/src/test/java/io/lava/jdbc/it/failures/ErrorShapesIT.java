@@ -205,7 +205,7 @@ public class ErrorShapesIT {
 
             // no AWS credentials: nothing is sent; 08001
             row(RECORD, noCredentials(), 0, "08001", says("failed: no AWS credentials: AWS profile 'nobody' does "
-                    + "not exist in ", "they have no profiles", "Set awsProfile (or AWS_PROFILE) to one of them"),
+                    + "not exist in ", "Set awsProfile (or AWS_PROFILE) to a profile those files define"),
                     type("NoCredentialsException")),
 
             // access denied: not retried; 28000 with AWS's message

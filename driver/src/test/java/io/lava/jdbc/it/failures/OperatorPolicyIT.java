@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.TestEngine;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.Impostor;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
@@ -12,12 +13,7 @@ import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import io.lava.jdbc.testing.Sql;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +21,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -62,20 +57,26 @@ class OperatorPolicyIT {
         aws = localAws;
         LavaRealm.create(aws, pg, "acc").postgresWithDatabase("warehouse", "policy_dw", "policy_etl", PASSWORD);
         LavaRealm.create(aws, pg, "other").postgres("warehouse", "policy_dw", "policy_etl", PASSWORD);
-        impostor = new Impostor();
+        impostor = Impostor.start();
         // a record the realm's table should never hold: the realm's real parameter, the tenant's host
         Map<String, Object> forged = LavaRealm.postgresRecord("forged", pg, "policy_dw", "policy_etl",
                 "/lava/acc/policy_etl");
         forged.put("host", "127.0.0.2");
         forged.put("port", new BigDecimal(impostor.port()));
         aws.putRecord(TABLE, forged);
+        // a record whose credentials are a secret RDS manages, named outside /lava/<realm>/
+        Map<String, Object> managed = LavaRealm.postgresRecord("managed", pg, "policy_dw", null, null);
+        managed.remove("user");
+        managed.put("secret_id", "rds!cluster-policy-1234");
+        aws.putRecord(TABLE, managed);
+        aws.putSecret("rds!cluster-policy-1234", "{\"username\":\"policy_etl\",\"password\":\"" + PASSWORD + "\"}");
         evil = Files.writeString(dir.resolve("evil.json"), "{\"x\": {\"conn_id\": \"x\", \"type\": \"postgres\", "
                 + "\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": " + impostor.port() + ", \"database\": \"d\", "
                 + "\"user\": \"policy_etl\", \"password\": \"/lava/acc/policy_etl\"}}");
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() {
         impostor.close();
     }
 
@@ -139,7 +140,21 @@ class OperatorPolicyIT {
         }
         assertThat(aws.calls("DynamoDB_20120810.GetItem") - records).as("records read").isEqualTo(getItems);
         assertThat(aws.calls("AmazonSSM.GetParameter") - parameters).as("parameters read").isZero();
-        assertThat(impostor.accepted()).as("connections to the impostor").isZero();
+        assertThat(impostor.connections()).as("connections to the impostor").isZero();
+        assertThat(impostor.receivedAny(PASSWORD)).as("the password at the impostor").isFalse();
+    }
+
+    @Test
+    void secretsOutsideTheRealmOnlyWhereThePolicyAllowsThem() throws Exception {
+        try (TestEngine engine = TestEngine.underPolicy(policy(""))) {
+            assertThatThrownBy(() -> engine.connect("jdbc:lava-pg:acc/managed", new Properties()))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"))
+                    .hasMessageContaining("rds!cluster-policy-1234");
+        }
+        try (TestEngine engine = TestEngine.underPolicy(policy("allowedSecretPrefixes = rds!\n"));
+             Connection c = engine.connect("jdbc:lava-pg:acc/managed", new Properties())) {
+            assertThat(Sql.value(c, "select current_user")).isEqualTo("policy_etl");
+        }
     }
 
     @Test
@@ -188,43 +203,6 @@ class OperatorPolicyIT {
                     .hasMessageContaining("broken.properties").hasMessageContaining("line 2");
             assertThat(engine.metrics().getPolicySha256()).isEmpty();
         }
-        assertThat(impostor.accepted()).isZero();
-    }
-
-    /** A listener standing in for the tenant's own server: it counts connections and keeps what it is sent. */
-    static final class Impostor implements AutoCloseable {
-        private final ServerSocket server;
-        private final AtomicInteger accepted = new AtomicInteger();
-
-        Impostor() throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-            Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                        accepted.incrementAndGet();
-                        in.readNBytes(1024);
-                    } catch (IOException e) {
-                        if (!server.isClosed()) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                }
-            }, "impostor");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int accepted() {
-            return accepted.get();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
+        assertThat(impostor.connections()).isZero();
     }
 }
