@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lava.jdbc.TestEngine;
 import io.lava.jdbc.testing.AwsExtension;
+import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.Impostor;
 import io.lava.jdbc.testing.LavaRealm;
 import io.lava.jdbc.testing.LocalAws;
@@ -13,11 +14,13 @@ import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import io.lava.jdbc.testing.Sql;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -142,6 +146,53 @@ class OperatorPolicyIT {
         assertThat(aws.calls("AmazonSSM.GetParameter") - parameters).as("parameters read").isZero();
         assertThat(impostor.connections()).as("connections to the impostor").isZero();
         assertThat(impostor.receivedAny(PASSWORD)).as("the password at the impostor").isFalse();
+    }
+
+    /**
+     * The same table through each jar users run, in a JVM of its own started as an operator starts one: the policy
+     * given as {@code -Dio.lava.jdbc.policy}, the jar alone on the class path (the probe reaches the driver through
+     * {@code DriverManager} only), then one legitimate connect in a second JVM.
+     */
+    @ParameterizedTest
+    @EnumSource(ErrorShapesIT.Jar.class)
+    void theTableHoldsInEachJarInAJvmOfItsOwn(ErrorShapesIT.Jar jar) throws Exception {
+        Path policy = policy("");
+        StringBuilder cases = new StringBuilder();
+        List<Object[]> rows = attacks();
+        for (int i = 0; i < rows.size(); i++) {
+            String url = ((String) rows.get(i)[1]).replace("EVIL", evil.toString())
+                    .replace("IMPOSTOR", String.valueOf(impostor.port()));
+            cases.append("a").append(i).append("\tdriver\t").append(url).append('\n');
+        }
+        int parameters = aws.calls("AmazonSSM.GetParameter");
+        Properties results = probe(jar, policy, cases.toString());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(results.getProperty("a" + i + ".outcome")).as("%s: %s", jar, rows.get(i)[0])
+                    .isEqualTo("SQLException");
+            assertThat(results.getProperty("a" + i + ".sqlState")).as("%s: %s", jar, rows.get(i)[0])
+                    .isEqualTo(rows.get(i)[2]);
+        }
+        assertThat(aws.calls("AmazonSSM.GetParameter") - parameters).as("parameters read").isZero();
+        assertThat(impostor.connections()).as("connections to the impostor").isZero();
+
+        Properties legitimate = probe(jar, policy, "ok\tdriver\tjdbc:lava-pg:acc/warehouse?ApplicationName=probe\n");
+        assertThat(legitimate.getProperty("ok.outcome")).as("%s: %s", jar, legitimate).isEqualTo("connected");
+    }
+
+    private static Properties probe(ErrorShapesIT.Jar jar, Path policy, String cases) throws IOException {
+        Path home = Files.createTempDirectory(dir, "jvm");
+        Path caseFile = Files.writeString(home.resolve("cases.tsv"), cases);
+        Path resultFile = home.resolve("results.properties");
+        ChildJvm.Run run = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home, "-Djava.io.tmpdir=" + home,
+                        "-D" + "io.lava.jdbc.policy=" + policy, "-cp", ErrorShapesIT.classPath(jar),
+                        ErrorShapesIT.probeSource().toString(), caseFile.toString(), resultFile.toString()),
+                ChildJvm.cleanEnvironment(home), Duration.ofMinutes(3));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        Properties results = new Properties();
+        try (InputStream in = Files.newInputStream(resultFile)) {
+            results.load(in);
+        }
+        return results;
     }
 
     @Test
