@@ -9,6 +9,12 @@ import io.lava.jdbc.TestEngine;
 import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.engine.Caches;
 import io.lava.jdbc.testing.AwsExtension;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.Arguments;
+import java.util.List;
+import java.time.Duration;
+import java.io.InputStream;
+import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.Impostor;
 import io.lava.jdbc.testing.LavaRealm;
@@ -34,7 +40,6 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * URLs a tenant could type against a real realm, for a process whose owner they are not (docs/security.md, "What the
@@ -117,8 +122,7 @@ class UntrustedUrlIT {
     }
 
     /** Columns: conn_id; the query a tenant adds; SQLState; what the message says. */
-    @ParameterizedTest(name = "{0}?{1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+    private static final String ROWS = """
             plain     | socketFactory=javax.net.DefaultSocketFactory                | 0A000 | url: property 'socketFactory' names a class
             plain     | SOCKETFACTORY=javax.net.DefaultSocketFactory                | 0A000 | url: property 'SOCKETFACTORY' names a class
             plain     | socket%46actory=javax.net.DefaultSocketFactory              | 0A000 | url: property 'socketFactory' names a class
@@ -153,7 +157,15 @@ class UntrustedUrlIT {
             secret-bare    | ApplicationName=x                                      | 28000 | is outside /lava/untrusted/
             secret-arn     | ApplicationName=x                                      | 28000 | is outside /lava/untrusted/
             secret-prefix  | ApplicationName=x                                      | 28000 | is outside /lava/untrusted/
-            """)
+            """;
+
+    static List<Arguments> rows() {
+        return ROWS.lines().map(line -> line.split("\\|", 4)).map(cells -> Arguments.of(cells[0].trim(),
+                cells[1].trim(), cells[2].trim(), cells[3].trim())).toList();
+    }
+
+    @ParameterizedTest(name = "{0}?{1}")
+    @MethodSource("rows")
     void eachUrlIsRefusedAndNoPasswordLeaves(String connId, String query, String state, String says) {
         int secretCalls = aws.calls(GET_SECRET);
         int connections = impostor.connections();
@@ -173,6 +185,44 @@ class UntrustedUrlIT {
             assertNothingReachedTheImpostor();
             assertThat(impostor.connections() - connections).as("connections to the impostor").isZero();
         }
+    }
+
+    /**
+     * The same rows through the {@code -all} jar, in a JVM of its own with nothing else on its class path (the probe
+     * reaches the driver through {@code DriverManager}): the same SQLStates, no Secrets Manager call, nothing at the
+     * impostor.
+     */
+    @Test
+    void theSameRowsHoldInTheAllJar(@TempDir Path home) throws Exception {
+        StringBuilder cases = new StringBuilder();
+        List<Arguments> rows = rows();
+        String aws = "&awsRegion=" + LavaRealm.REGION + "&awsEndpointUrl="
+                + URLEncoder.encode(UntrustedUrlIT.aws.endpoint(), StandardCharsets.UTF_8) + "&loginTimeout=20";
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] row = rows.get(i).get();
+            cases.append("r").append(i).append("\tdriver\tjdbc:lava-pg:").append(REALM).append('/').append(row[0])
+                    .append('?').append(row[1]).append(aws).append('\n');
+        }
+        int secretCalls = UntrustedUrlIT.aws.calls(GET_SECRET);
+        Path caseFile = Files.writeString(home.resolve("cases.tsv"), cases);
+        Path resultFile = home.resolve("results.properties");
+        ChildJvm.Run run = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home, "-Djava.io.tmpdir=" + home,
+                        "-cp", ErrorShapesIT.classPath(ErrorShapesIT.Jar.ALL), ErrorShapesIT.probeSource().toString(),
+                        caseFile.toString(), resultFile.toString()),
+                ChildJvm.cleanEnvironment(home), Duration.ofMinutes(3));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        Properties results = new Properties();
+        try (InputStream in = Files.newInputStream(resultFile)) {
+            results.load(in);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] row = rows.get(i).get();
+            assertThat(results.getProperty("r" + i + ".sqlState")).as("%s?%s", row[0], row[1]).isEqualTo(row[2]);
+            assertThat(results.getProperty("r" + i + ".message")).as("%s?%s", row[0], row[1])
+                    .contains((String) row[3]);
+        }
+        assertThat(UntrustedUrlIT.aws.calls(GET_SECRET) - secretCalls).as("Secrets Manager calls").isZero();
+        assertNothingReachedTheImpostor();
     }
 
     /** The guarantees are written down where a security reviewer looks, and every new error has its row. */
