@@ -177,13 +177,13 @@ class ResolverTest {
     @Test
     void eachStepIsTimedOnTheEnginesClockAndSaysWhereItsValueCameFrom() throws SQLException {
         Map<String, Object> r = record("postgres", "db.internal", "etl", "/lava/prod/etl");
-        r.put("secret_id", "s");
+        r.put("secret_id", "/lava/prod/s");
         fake.records.put("wh", r);
         fake.parameters.put("/lava/prod/etl", "pw");
-        fake.secrets.put("s", "{\"dbname\":\"x\"}");
+        fake.secrets.put("/lava/prod/s", "{\"dbname\":\"x\"}");
         readTakes("wh", Duration.ofMillis(20));
         readTakes("/lava/prod/etl", Duration.ofMillis(30));
-        readTakes("s", Duration.ofMillis(40));
+        readTakes("/lava/prod/s", Duration.ofMillis(40));
         Resolution first = resolve("jdbc:lava-pg:prod/wh");
         assertThat(first.steps()).extracting(Resolution.StepTiming::step)
                 .containsExactly(Step.RECORD, Step.PARAMETER, Step.SECRET);
@@ -192,7 +192,7 @@ class ResolverTest {
         assertThat(first.steps()).extracting(Resolution.StepTiming::fromCache)
                 .containsExactly(false, false, false);
         assertThat(first.steps()).extracting(Resolution.StepTiming::source)
-                .containsExactly("record 'wh' from fake records", "SSM parameter '/lava/prod/etl'", "secret 's'");
+                .containsExactly("record 'wh' from fake records", "SSM parameter '/lava/prod/etl'", "secret '/lava/prod/s'");
 
         Resolution second = resolve("jdbc:lava-pg:prod/wh");
         assertThat(second.steps()).extracting(Resolution.StepTiming::nanos).containsOnly(0L);
@@ -211,10 +211,10 @@ class ResolverTest {
     void aResolutionIsReusableUntilTheFirstOfItsValuesIsDueForRefresh(String query, long seconds)
             throws SQLException {
         Map<String, Object> r = record("postgres", "db.internal", "etl", "/lava/prod/etl");
-        r.put("secret_id", "s");
+        r.put("secret_id", "/lava/prod/s");
         fake.records.put("wh", r);
         fake.parameters.put("/lava/prod/etl", "pw");
-        fake.secrets.put("s", "{}");
+        fake.secrets.put("/lava/prod/s", "{}");
         Resolution first = resolve("jdbc:lava-pg:prod/wh?" + query);
         assertThat(first.reusable()).isTrue();
         assertThat(first.reusableUntilNanos()).isEqualTo(start + Duration.ofSeconds(seconds).toNanos());
@@ -290,11 +290,11 @@ class ResolverTest {
     @Test
     void theSecretIsDroppedToo() throws SQLException {
         Map<String, Object> r = record("postgres", "db.internal", "etl", null);
-        r.put("secret_id", "s");
+        r.put("secret_id", "/lava/prod/s");
         fake.records.put("wh", r);
-        fake.secrets.put("s", "{\"password\":\"pw-1\"}");
+        fake.secrets.put("/lava/prod/s", "{\"password\":\"pw-1\"}");
         Resolution first = resolve("jdbc:lava-pg:prod/wh");
-        fake.secrets.put("s", "{\"password\":\"pw-2\"}");
+        fake.secrets.put("/lava/prod/s", "{\"password\":\"pw-2\"}");
         assertThat(resolve("jdbc:lava-pg:prod/wh").connection().password()).isEqualTo("pw-1");
         first.invalidate();
         assertThat(resolve("jdbc:lava-pg:prod/wh").connection().password()).isEqualTo("pw-2");
@@ -353,11 +353,11 @@ class ResolverTest {
     @Test
     void anErrorInTheSecretReadReachesTheCallerAsItWouldFromTheResolvingThread() {
         Map<String, Object> r = record("postgres", "db.internal", "etl", "/lava/prod/etl");
-        r.put("secret_id", "s");
+        r.put("secret_id", "/lava/prod/s");
         fake.records.put("wh", r);
         fake.parameters.put("/lava/prod/etl", "pw");
         AssertionError bug = new AssertionError("bug");
-        fake.onRead.put("s", () -> {
+        fake.onRead.put("/lava/prod/s", () -> {
             throw bug;
         });
         assertThatThrownBy(() -> resolve("jdbc:lava-pg:prod/wh")).isSameAs(bug);

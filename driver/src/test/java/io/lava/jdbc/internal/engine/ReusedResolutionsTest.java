@@ -41,10 +41,10 @@ class ReusedResolutionsTest {
         r.put("database", "dw");
         r.put("user", "etl");
         r.put("password", "/lava/prod/etl");
-        r.put("secret_id", "s");
+        r.put("secret_id", "/lava/prod/s");
         sources.records.put("wh", r);
         sources.parameters.put("/lava/prod/etl", "pw");
-        sources.secrets.put("s", "{\"dbname\":\"dw2\"}");
+        sources.secrets.put("/lava/prod/s", "{\"dbname\":\"dw2\"}");
     }
 
     private void at(Duration d) {
