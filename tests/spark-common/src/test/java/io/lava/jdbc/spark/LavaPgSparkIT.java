@@ -32,6 +32,7 @@ import org.apache.spark.sql.jdbc.JdbcDialects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -49,6 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code spark.executorEnv.*} as well, as a cluster would need them.
  */
 @Slow
+// not in SparkPolicyIT's failsafe execution, where -Dit.test can put it: its URLs set what the policy fixes
+@DisabledIfSystemProperty(named = "io.lava.jdbc.policy", matches = ".*")
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class LavaPgSparkIT {
     private static final String PASSWORD = "spark-Pa55-w0rd!";
