@@ -53,11 +53,12 @@ final class PolicyConnect {
      * @param control pairs control / plain of every round
      * @param policyRounds the median per-pair ratio policy / plain of each round
      * @param controlRounds the median per-pair ratio control / plain of each round
+     * @param sameUrl whether the policy JVMs used the others' URL ({@code bench.policySameUrl})
      * @param policyNote AWS calls, token mints and reused resolutions of the policy JVMs while measured
      * @param plainNote the same of the plain JVMs
      */
     record Outcome(PairStats policy, PairStats control, double[] policyRounds, double[] controlRounds,
-                   String policyNote, String plainNote) {
+                   boolean sameUrl, String policyNote, String plainNote) {
     }
 
     private PolicyConnect() {
@@ -76,9 +77,9 @@ final class PolicyConnect {
     static Outcome run(BenchEnv env, Path fixture, BenchSettings settings, String classpath, Path work)
             throws IOException, InterruptedException {
         Path policyFile = work.resolve("policy.properties");
-        Files.writeString(policyFile, policyText(env), StandardCharsets.UTF_8);
+        Files.writeString(policyFile, policyText(env, settings.policySameUrl()), StandardCharsets.UTF_8);
         String plainUrl = env.lavaUrl(BenchEnv.WARM);
-        String policyUrl = "jdbc:lava-pg:" + BenchEnv.REALM + "/" + BenchEnv.WARM;
+        String policyUrl = settings.policySameUrl() ? plainUrl : "jdbc:lava-pg:" + BenchEnv.REALM + "/" + BenchEnv.WARM;
         int rounds = settings.policyRounds();
         long warmupNanos = TimeUnit.MILLISECONDS.toNanos((long) settings.warmupIterations()
                 * settings.iterationMillis());
@@ -150,7 +151,7 @@ final class PolicyConnect {
             controlRounds[round] = of.isEmpty() ? Double.NaN : stats(of, CONTROL).ratio();
         }
         return new Outcome(stats(samples, POLICY), stats(samples, CONTROL), policyRounds, controlRounds,
-                counters(policyCounters), counters(plainCounters));
+                settings.policySameUrl(), counters(policyCounters), counters(plainCounters));
     }
 
     /**
@@ -158,9 +159,11 @@ final class PolicyConnect {
      * fixed, at least the record's {@code verify-full}, and the default allowed properties (the URL sets none).
      *
      * @param env the servers
+     * @param sameUrl whether the policy JVM's URL is the others' ({@code bench.policySameUrl}): then the policy also
+     *     allows {@code awsEndpointUrl} and {@code awsRegion} in the URL (and still replaces them with its own)
      * @return the policy file's text
      */
-    static String policyText(BenchEnv env) {
+    static String policyText(BenchEnv env, boolean sameUrl) {
         return "# Operator policy of benchmark row 1p: what the owner of a shared process fixes for realm "
                 + BenchEnv.REALM + "\n"
                 + "allowedRealms = " + BenchEnv.REALM + "\n"
@@ -168,7 +171,8 @@ final class PolicyConnect {
                 + "awsEndpointUrl = " + escape(env.awsEndpoint()) + "\n"
                 + "awsRegion = " + BenchEnv.REGION + "\n"
                 + "minimumSslMode = verify-full\n"
-                + "allowedProperties = " + String.join(", ", DEFAULT_ALLOWED_PROPERTIES) + "\n";
+                + "allowedProperties = " + String.join(", ", DEFAULT_ALLOWED_PROPERTIES)
+                + (sameUrl ? ", awsEndpointUrl, awsRegion" : "") + "\n";
     }
 
     /** A value as {@link java.util.Properties#load(java.io.Reader)} reads it back: backslashes doubled. */

@@ -138,7 +138,9 @@ final class Report {
                 p.pairs() + " interleaved pairs across JVMs, " + o.policyRounds().length + " rounds of fresh JVMs "
                         + "(per round " + PolicyConnect.rounds(o.policyRounds()) + "); policy: allowedRealms, "
                         + "allowedHosts, awsEndpointUrl, awsRegion, minimumSslMode=verify-full, default "
-                        + "allowedProperties; URL jdbc:lava-pg:bench/warm (no policy: with awsEndpointUrl, awsRegion); "
+                        + "allowedProperties" + (o.sameUrl() ? " + awsEndpointUrl, awsRegion; both URLs "
+                        + "jdbc:lava-pg:bench/warm?awsEndpointUrl=...&awsRegion=... (bench.policySameUrl); "
+                        : "; URL jdbc:lava-pg:bench/warm (no policy: with awsEndpointUrl, awsRegion); ")
                         + "policy JVM: " + o.policyNote());
         PairStats c = o.control();
         table.add("1pc", "control: no policy in two JVMs (true ratio 1)",

@@ -38,7 +38,8 @@ class PolicyConnectTest {
         Properties values = new Properties();
         values.setProperty(BenchEnv.PG_HOST, "localhost");
         values.setProperty(BenchEnv.AWS_ENDPOINT, "http://127.0.0.1:41234");
-        String text = PolicyConnect.policyText(new BenchEnv(values, Path.of("/tmp")));
+        BenchEnv env = new BenchEnv(values, Path.of("/tmp"));
+        String text = PolicyConnect.policyText(env, false);
 
         Properties policy = new Properties();
         policy.load(new StringReader(text));
@@ -52,6 +53,11 @@ class PolicyConnectTest {
         assertThat(policy.getProperty("allowedProperties").split(",\\s*"))
                 .containsExactlyElementsOf(PolicyConnect.DEFAULT_ALLOWED_PROPERTIES)
                 .contains("ApplicationName", "sslmode");
+
+        Properties same = new Properties();
+        same.load(new StringReader(PolicyConnect.policyText(env, true)));
+        assertThat(same.getProperty("allowedProperties")).endsWith("sslmode, awsEndpointUrl, awsRegion");
+        assertThat(same.getProperty("awsEndpointUrl")).isEqualTo("http://127.0.0.1:41234");
     }
 
     @Test
