@@ -23,13 +23,17 @@ import java.util.Properties;
  * @param fleetSize {@code bench.fleetSize}: fresh JVMs starting at once in the fleet (row 8; default 20, quick 10)
  * @param fleetRate {@code bench.fleetRate}: {@code GetParameter} requests a second the fleet's token bucket lets
  *     through, burst 1 (default 1)
+ * @param policyRounds {@code bench.policyRounds}: rounds of row 1p, each with three fresh JVMs (default 3, quick 1)
+ * @param policySameUrl {@code bench.policySameUrl}: row 1p's policy JVM uses the same URL as the others (with
+ *     {@code awsEndpointUrl} and {@code awsRegion}, which its policy then allows and still fixes); default false
  * @param rows {@code bench.rows}: which rows run, e.g. {@code 7,8}; default all
  */
 record BenchSettings(boolean quick, int warmupIterations, int measurementIterations, int iterationMillis,
                      int stormThreads, int stormConnects, int coldStartRuns, int soakSeconds, int soakThreads,
-                     int soakFaultPercent, int fleetSize, int fleetRate, java.util.Set<String> rows) {
+                     int soakFaultPercent, int fleetSize, int fleetRate, int policyRounds,
+                     boolean policySameUrl, java.util.Set<String> rows) {
 
-    /** @return whether row {@code row} (e.g. {@code "4"}; rows 1 to 3 are {@code "1"}) runs */
+    /** @return whether row {@code row} (e.g. {@code "4"}; rows 1 to 3 are {@code "1"}, 1p and 1pc {@code "1p"}) runs */
     boolean runs(String row) {
         return rows.isEmpty() || rows.contains(row);
     }
@@ -58,6 +62,8 @@ record BenchSettings(boolean quick, int warmupIterations, int measurementIterati
                 number(p, "bench.soakFaultPercent", 30, 0, 90),
                 number(p, "bench.fleetSize", quick ? 10 : 20, 1, 200),
                 number(p, "bench.fleetRate", 1, 1, 1000),
+                number(p, "bench.policyRounds", quick ? 1 : 3, 1, 100),
+                Boolean.parseBoolean(p.getProperty("bench.policySameUrl", "false").trim()),
                 rows(p.getProperty("bench.rows", "")));
     }
 

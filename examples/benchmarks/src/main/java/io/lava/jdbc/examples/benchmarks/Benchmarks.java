@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * benchmarks in forked JVMs ({@link JmhRows}); row 4 runs in this JVM ({@link Storm}); row 5 times six kinds of child
  * JVMs ({@link ColdStart}); row 6 reads jar sizes ({@link Sizes}); row 7 is a soak under random AWS faults ({@link Soak});
  * row 8 a fleet of fresh JVMs against a rate-limited SSM ({@link Fleet}). {@code -Dbench.rows=7,8} runs only those
- * (rows 1 to 3 are {@code 1}; 5 also gives 6). JMH's own report goes to
+ * (rows 1 to 3 are {@code 1}; 5 also gives 6; {@code 1p} gives the operator-policy rows 1p and 1pc,
+ * {@link PolicyConnect}). JMH's own report goes to
  * {@code examples/benchmarks/target/bench/jmh.log}.
  */
 public final class Benchmarks {
@@ -69,6 +70,18 @@ public final class Benchmarks {
             Report report = new Report(scores, work);
             if (settings.runs("1")) {
                 report.jmhRows();
+            }
+
+            if (settings.runs("1p")) {
+                progress("rows 1p, 1pc: warm connect with and without an operator policy, " + settings.policyRounds()
+                        + " rounds of 3 JVMs in lockstep");
+                try {
+                    report.policyRows(PolicyConnect.run(fixture.env(), fixture.file(), settings,
+                            JmhRows.classpath(Benchmarks.class.getClassLoader(), System.getProperty("java.class.path")),
+                            work));
+                } catch (Exception e) {
+                    report.policyRowsFailed(BenchEnv.reason(e));
+                }
             }
 
             if (settings.runs("4")) {
@@ -130,7 +143,9 @@ public final class Benchmarks {
                     + "DynamoDB/SSM/Secrets Manager stand-ins on loopback");
             System.out.println("settings: " + settings.describeJmh(jmhVersion()) + "; rows 1, 3: medians of "
                     + "interleaved pairs, ratio = median of per-pair ratios lava-pg / baseline (95% CI); row 2: JMH "
-                    + "mean +- 99.9% error; row 2b: median resolve, ratio = median of resolve / connect (95% CI)");
+                    + "mean +- 99.9% error; row 2b: median resolve, ratio = median of resolve / connect (95% CI); rows 1p, "
+                    + "1pc: " + settings.policyRounds() + " rounds of 3 fresh JVMs in lockstep, warm-up and measurement "
+                    + "as JMH's, ratio = median of per-pair ratios (95% CI)");
             System.out.println();
             System.out.print(report.render());
         }

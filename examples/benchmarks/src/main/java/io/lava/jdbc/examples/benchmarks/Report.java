@@ -126,6 +126,38 @@ final class Report {
     }
 
     /**
+     * Rows 1p and 1pc: row 1's warm connect with an operator policy in force against the same connect without one,
+     * and the control, the connect without a policy against itself, each side in JVMs of its own ({@link PolicyConnect}).
+     */
+    void policyRows(PolicyConnect.Outcome o) {
+        PairStats p = o.policy();
+        table.add("1p", "warm connect with an operator policy in force (row 1's bench/warm, own JVM)",
+                "policy: median " + Cells.millis(p.lavaMedianNanos()),
+                "no policy: median " + Cells.millis(p.baselineMedianNanos()),
+                Cells.ratio(p.ratio(), p.ratioLow(), p.ratioHigh()), "-",
+                p.pairs() + " interleaved pairs across JVMs, " + o.policyRounds().length + " rounds of fresh JVMs "
+                        + "(per round " + PolicyConnect.rounds(o.policyRounds()) + "); policy: allowedRealms, "
+                        + "allowedHosts, awsEndpointUrl, awsRegion, minimumSslMode=verify-full, default "
+                        + "allowedProperties" + (o.sameUrl() ? " + awsEndpointUrl, awsRegion; both URLs "
+                        + "jdbc:lava-pg:bench/warm?awsEndpointUrl=...&awsRegion=... (bench.policySameUrl); "
+                        : "; URL jdbc:lava-pg:bench/warm (no policy: with awsEndpointUrl, awsRegion); ")
+                        + "policy JVM: " + o.policyNote());
+        PairStats c = o.control();
+        table.add("1pc", "control: no policy in two JVMs (true ratio 1)",
+                "no policy: median " + Cells.millis(c.lavaMedianNanos()),
+                "no policy: median " + Cells.millis(c.baselineMedianNanos()),
+                Cells.ratio(c.ratio(), c.ratioLow(), c.ratioHigh()), "-",
+                c.pairs() + " interleaved pairs, the same steps as 1p (per round "
+                        + PolicyConnect.rounds(o.controlRounds()) + "); the noise floor of 1p: how far a ratio "
+                        + "between two JVMs strays from 1 by chance; no-policy JVM: " + o.plainNote());
+    }
+
+    /** Rows 1p and 1pc when they could not run. */
+    void policyRowsFailed(String reason) {
+        table.add("1p", "warm connect with an operator policy in force", "n/a (" + reason + ")", "-", "-", "-", "");
+    }
+
+    /**
      * Row 4. The promise of docs/caching.md: one load per item however many connect at once. Refresh-ahead reloads
      * (after three quarters of the default TTLs: 45 s for the record, 225 s for the SSM value) may add a call each in a
      * long storm.

@@ -21,14 +21,16 @@ class BenchSettingsTest {
     @Test
     void defaults() {
         BenchSettings s = BenchSettings.from(props());
-        assertThat(s).isEqualTo(new BenchSettings(false, 4, 6, 2000, 64, 50, 9, 180, 16, 30, 20, 1, java.util.Set.of()));
+        assertThat(s).isEqualTo(new BenchSettings(false, 4, 6, 2000, 64, 50, 9, 180, 16, 30, 20, 1, 3,
+                false, java.util.Set.of()));
         assertThat(s.describeJmh("1.37")).isEqualTo("JMH 1.37: 1 fork, 4x2 s warmup, 6x2 s measurement");
     }
 
     @Test
     void quickIsAShortSmokeRun() {
         BenchSettings s = BenchSettings.from(props("bench.quick", "true"));
-        assertThat(s).isEqualTo(new BenchSettings(true, 1, 2, 500, 16, 10, 2, 20, 8, 30, 10, 1, java.util.Set.of()));
+        assertThat(s).isEqualTo(new BenchSettings(true, 1, 2, 500, 16, 10, 2, 20, 8, 30, 10, 1, 1,
+                false, java.util.Set.of()));
         assertThat(s.describeJmh("1.37"))
                 .isEqualTo("JMH 1.37: 1 fork, 1x0.5 s warmup, 2x0.5 s measurement (bench.quick)");
         assertThat(BenchSettings.from(props("bench.quick", "")).quick()).as("-Dbench.quick alone").isTrue();
@@ -37,7 +39,9 @@ class BenchSettingsTest {
     @Test
     void eachKnobCanBeSetOnItsOwn() {
         BenchSettings s = BenchSettings.from(props("bench.quick", "true", "bench.stormThreads", "64",
-                "bench.coldStartRuns", " 7 "));
+                "bench.coldStartRuns", " 7 ", "bench.policyRounds", "5"));
+        assertThat(s.policyRounds()).isEqualTo(5);
+        assertThat(BenchSettings.from(props("bench.policySameUrl", "true")).policySameUrl()).isTrue();
         assertThat(s.stormThreads()).isEqualTo(64);
         assertThat(s.coldStartRuns()).isEqualTo(7);
         assertThat(s.stormConnects()).isEqualTo(10);
