@@ -175,8 +175,31 @@ class OperatorPolicyIT {
         assertThat(aws.calls("AmazonSSM.GetParameter") - parameters).as("parameters read").isZero();
         assertThat(impostor.connections()).as("connections to the impostor").isZero();
 
-        Properties legitimate = probe(jar, policy, "ok\tdriver\tjdbc:lava-pg:acc/warehouse?ApplicationName=probe\n");
+        Properties legitimate = probe(jar, policy, "ok\tdriver\tjdbc:lava-pg:acc/warehouse?ApplicationName=probe\n"
+                + "ds\tdatasource\tjdbc:lava-pg:acc/warehouse\n"
+                + "dsforged\tdatasource\tjdbc:lava-pg:acc/x?connectionsFile=" + evil + "\n");
         assertThat(legitimate.getProperty("ok.outcome")).as("%s: %s", jar, legitimate).isEqualTo("connected");
+        assertThat(legitimate.getProperty("ds.outcome")).as("%s: %s", jar, legitimate).isEqualTo("connected");
+        assertThat(legitimate.getProperty("dsforged.sqlState")).as("%s: %s", jar, legitimate).isEqualTo("0A000");
+    }
+
+    /** The command line obeys the same policy: {@code lava-pg check} of a forged URL is refused, a real one passes. */
+    @Test
+    void theCommandLineObeysThePolicy() throws Exception {
+        Path policy = policy("");
+        Path home = Files.createTempDirectory(dir, "cli");
+        ChildJvm.Run forged = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home,
+                        "-Dio.lava.jdbc.policy=" + policy, "-jar", ErrorShapesIT.classPath(ErrorShapesIT.Jar.ALL),
+                        "check", "acc/x?connectionsFile=" + evil),
+                ChildJvm.cleanEnvironment(home), Duration.ofMinutes(2));
+        assertThat(forged.exitCode()).as(forged.all()).isNotZero();
+        assertThat(forged.err()).contains("SQLState: 0A000", "'connectionsFile'");
+        ChildJvm.Run real = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home,
+                        "-Dio.lava.jdbc.policy=" + policy, "-jar", ErrorShapesIT.classPath(ErrorShapesIT.Jar.ALL),
+                        "check", "acc/warehouse"),
+                ChildJvm.cleanEnvironment(home), Duration.ofMinutes(2));
+        assertThat(real.exitCode()).as(real.all()).isZero();
+        assertThat(impostor.connections()).isZero();
     }
 
     private static Properties probe(ErrorShapesIT.Jar jar, Path policy, String cases) throws IOException {
