@@ -98,26 +98,31 @@ class BoundedResourcesTest {
     void backgroundRefreshesRunOnAtMostFourNamedDaemonThreadsOfTheEngine() throws Exception {
         ExecutorService pool = Engine.refreshPool();
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
-        AtomicInteger running = new AtomicInteger();
-        AtomicInteger most = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch allBusy = new CountDownLatch(Engine.REFRESH_THREADS);
+        CountDownLatch release = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(40);
         try {
             for (int i = 0; i < 40; i++) {
                 pool.execute(() -> {
                     threads.add(Thread.currentThread());
-                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    started.incrementAndGet();
+                    allBusy.countDown();
                     try {
-                        Thread.sleep(5);
+                        // every task holds its thread until the test has seen how many run at once
+                        release.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    running.decrementAndGet();
                     done.countDown();
                 });
             }
+            assertThat(allBusy.await(20, TimeUnit.SECONDS)).as("the pool's threads all started").isTrue();
+            assertThat(started.get()).as("tasks running while every thread is held")
+                    .isEqualTo(Engine.REFRESH_THREADS);
+            release.countDown();
             assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(most.get()).isLessThanOrEqualTo(Engine.REFRESH_THREADS);
-            assertThat(threads).allSatisfy(t -> {
+            assertThat(threads).hasSizeLessThanOrEqualTo(Engine.REFRESH_THREADS).allSatisfy(t -> {
                 assertThat(t.isDaemon()).isTrue();
                 assertThat(t.getName()).startsWith("lava-pg-refresh-");
                 assertThat(t.getContextClassLoader()).isSameAs(Engine.class.getClassLoader());
