@@ -13,13 +13,12 @@ import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -63,7 +62,7 @@ class LavaPgSparkIT {
             + " current_user as who from generate_series(1, 5)) t";
 
     private static String url;
-    private static String previousTesting;
+    private static LocalSparkCluster cluster;
     private static JdbcDialect beforeSession;
     private static JdbcDialect afterSession;
     private static SparkSession spark;
@@ -82,46 +81,15 @@ class LavaPgSparkIT {
                         + "  decode(repeat('ab', 1000), 'hex'))");
 
         beforeSession = JdbcDialects.get(url);
-        Files.createDirectories(Path.of(System.getProperty("spark.test.home")));
-        previousTesting = System.setProperty("spark.testing", "true");
-        spark = SparkSession.builder()
-                .master("local-cluster[2,1,1024]")
-                .appName("lava-pg-jdbc spark test")
-                .config("spark.plugins", LavaPgSparkPlugin.class.getName())
-                .config("spark.executor.memory", "512m")
-                .config("spark.executor.cores", "1")
-                .config("spark.task.maxFailures", "1")
-                .config("spark.executorEnv.AWS_ACCESS_KEY_ID", "AKIDLAVATEST")
-                .config("spark.executorEnv.AWS_SECRET_ACCESS_KEY", "lava-test-secret-key")
-                .config("spark.executorEnv.AWS_EC2_METADATA_DISABLED", "true")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        cluster = LocalSparkCluster.start("lava-pg-jdbc spark test", Map.of());
+        spark = cluster.session();
         afterSession = JdbcDialects.get(url);
-        awaitExecutors(2, Duration.ofSeconds(90));
-    }
-
-    /** Waits until {@code count} executors have registered (they are JVMs of their own and take seconds to start). */
-    private static void awaitExecutors(int count, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        // the driver is listed too
-        while (spark.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
-            assertThat(Instant.now()).as("%d executors registered within %s", count, timeout).isBefore(deadline);
-            Thread.sleep(200);
-        }
     }
 
     @AfterAll
     static void tearDown() {
-        if (spark != null) {
-            spark.stop();
-        }
-        if (previousTesting == null) {
-            System.clearProperty("spark.testing");
-        } else {
-            System.setProperty("spark.testing", previousTesting);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -17,9 +17,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Encoders;
@@ -60,7 +59,7 @@ class SparkPolicyIT {
     private static Impostor impostor;
     private static String url;
     private static Path forgedRecords;
-    private static String previousTesting;
+    private static LocalSparkCluster cluster;
     private static SparkSession spark;
 
     @BeforeAll
@@ -93,49 +92,18 @@ class SparkPolicyIT {
             s.execute("insert into orders values (1, 'anvil'), (2, 'rope'), (3, 'rocket skates')");
         }
 
-        Files.createDirectories(Path.of(System.getProperty("spark.test.home")));
-        previousTesting = System.setProperty("spark.testing", "true");
-        spark = SparkSession.builder()
-                .master("local-cluster[2,1,1024]")
-                .appName("lava-pg-jdbc spark policy test")
-                .config("spark.plugins", LavaPgSparkPlugin.class.getName())
-                .config("spark.executor.memory", "512m")
-                .config("spark.executor.cores", "1")
-                .config("spark.task.maxFailures", "1")
-                .config("spark.executor.extraJavaOptions", "-D" + POLICY_PROPERTY + "=" + policy.toAbsolutePath())
-                .config("spark.executorEnv.AWS_ACCESS_KEY_ID", "AKIDLAVATEST")
-                .config("spark.executorEnv.AWS_SECRET_ACCESS_KEY", "lava-test-secret-key")
-                .config("spark.executorEnv.AWS_EC2_METADATA_DISABLED", "true")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
-        awaitExecutors(2, Duration.ofSeconds(90));
-    }
-
-    /** Waits until {@code count} executors have registered (they are JVMs of their own and take seconds to start). */
-    private static void awaitExecutors(int count, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        // the driver is listed too
-        while (spark.sparkContext().statusTracker().getExecutorInfos().length < count + 1) {
-            assertThat(Instant.now()).as("%d executors registered within %s", count, timeout).isBefore(deadline);
-            Thread.sleep(200);
-        }
+        cluster = LocalSparkCluster.start("lava-pg-jdbc spark policy test",
+                Map.of("spark.executor.extraJavaOptions", "-D" + POLICY_PROPERTY + "=" + policy.toAbsolutePath()));
+        spark = cluster.session();
     }
 
     @AfterAll
     static void tearDown() {
-        if (spark != null) {
-            spark.stop();
+        if (cluster != null) {
+            cluster.close();
         }
         if (impostor != null) {
             impostor.close();
-        }
-        if (previousTesting == null) {
-            System.clearProperty("spark.testing");
-        } else {
-            System.setProperty("spark.testing", previousTesting);
         }
     }
 
