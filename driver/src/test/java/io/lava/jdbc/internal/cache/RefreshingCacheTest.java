@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -253,13 +254,18 @@ class RefreshingCacheTest {
     }
 
 
-    /** Until {@code thread} is parked with {@code method} on its stack. */
+    /**
+     * Until {@code thread} is parked on a {@code CompletableFuture} with {@code method} on its stack: waiting for the
+     * value, not parked for a moment inside Caffeine on the way to it (a refresh it would then start itself).
+     */
     private static void awaitParkedIn(Thread thread, String method) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Thread.State state = thread.getState();
+            StackTraceElement[] stack = thread.getStackTrace();
             if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-                    && Stream.of(thread.getStackTrace()).anyMatch(f -> f.getMethodName().equals(method))) {
+                    && Stream.of(stack).anyMatch(f -> f.getClassName().equals(CompletableFuture.class.getName()))
+                    && Stream.of(stack).anyMatch(f -> f.getMethodName().equals(method))) {
                 return;
             }
             Thread.onSpinWait();
