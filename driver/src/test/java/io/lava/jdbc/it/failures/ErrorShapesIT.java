@@ -682,6 +682,27 @@ public class ErrorShapesIT {
         return ChildJvm.run(command, ChildJvm.cleanEnvironment(home), Duration.ofMinutes(5));
     }
 
+    /**
+     * Runs {@link ErrorShapesProbe} over {@code cases} with {@code classPath} only, in a new JVM whose home and
+     * temporary directory are {@code home}, given {@code jvmOptions} (e.g. an operator policy), and fails unless it
+     * ends normally.
+     *
+     * @param cases one case a line: {@code id<TAB>driver|datasource<TAB>url}
+     * @return the probe's results, keys {@code <id>.<field>}
+     */
+    public static Properties probeResults(Path home, List<String> jvmOptions, String classPath, String cases)
+            throws IOException {
+        Path caseFile = Files.writeString(home.resolve("cases.tsv"), cases);
+        Path resultFile = home.resolve("results.properties");
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Duser.home=" + home,
+                "-Djava.io.tmpdir=" + home));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, probeSource().toString(), caseFile.toString(), resultFile.toString()));
+        ChildJvm.Run run = ChildJvm.run(command, ChildJvm.cleanEnvironment(home), Duration.ofMinutes(3));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        return load(resultFile);
+    }
+
     private static Properties load(Path file) throws IOException {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {

@@ -14,7 +14,6 @@ import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
 import io.lava.jdbc.testing.Sql;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,19 +202,8 @@ class OperatorPolicyIT {
     }
 
     private static Properties probe(ErrorShapesIT.Jar jar, Path policy, String cases) throws IOException {
-        Path home = Files.createTempDirectory(dir, "jvm");
-        Path caseFile = Files.writeString(home.resolve("cases.tsv"), cases);
-        Path resultFile = home.resolve("results.properties");
-        ChildJvm.Run run = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home, "-Djava.io.tmpdir=" + home,
-                        "-D" + "io.lava.jdbc.policy=" + policy, "-cp", ErrorShapesIT.classPath(jar),
-                        ErrorShapesIT.probeSource().toString(), caseFile.toString(), resultFile.toString()),
-                ChildJvm.cleanEnvironment(home), Duration.ofMinutes(3));
-        assertThat(run.exitCode()).as(run.all()).isZero();
-        Properties results = new Properties();
-        try (InputStream in = Files.newInputStream(resultFile)) {
-            results.load(in);
-        }
-        return results;
+        return ErrorShapesIT.probeResults(Files.createTempDirectory(dir, "jvm"),
+                List.of("-Dio.lava.jdbc.policy=" + policy), ErrorShapesIT.classPath(jar), cases);
     }
 
     @Test

@@ -12,9 +12,6 @@ import io.lava.jdbc.testing.AwsExtension;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.Arguments;
 import java.util.List;
-import java.time.Duration;
-import java.io.InputStream;
-import io.lava.jdbc.testing.ChildJvm;
 import io.lava.jdbc.testing.Docs;
 import io.lava.jdbc.testing.Impostor;
 import io.lava.jdbc.testing.LavaRealm;
@@ -204,17 +201,8 @@ class UntrustedUrlIT {
                     .append('?').append(row[1]).append(aws).append('\n');
         }
         int secretCalls = UntrustedUrlIT.aws.calls(GET_SECRET);
-        Path caseFile = Files.writeString(home.resolve("cases.tsv"), cases);
-        Path resultFile = home.resolve("results.properties");
-        ChildJvm.Run run = ChildJvm.run(List.of(ChildJvm.java(), "-Duser.home=" + home, "-Djava.io.tmpdir=" + home,
-                        "-cp", ErrorShapesIT.classPath(ErrorShapesIT.Jar.ALL), ErrorShapesIT.probeSource().toString(),
-                        caseFile.toString(), resultFile.toString()),
-                ChildJvm.cleanEnvironment(home), Duration.ofMinutes(3));
-        assertThat(run.exitCode()).as(run.all()).isZero();
-        Properties results = new Properties();
-        try (InputStream in = Files.newInputStream(resultFile)) {
-            results.load(in);
-        }
+        Properties results = ErrorShapesIT.probeResults(home, List.of(),
+                ErrorShapesIT.classPath(ErrorShapesIT.Jar.ALL), cases.toString());
         for (int i = 0; i < rows.size(); i++) {
             Object[] row = rows.get(i).get();
             assertThat(results.getProperty("r" + i + ".sqlState")).as("%s?%s", row[0], row[1]).isEqualTo(row[2]);
