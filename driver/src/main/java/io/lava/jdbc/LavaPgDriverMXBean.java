@@ -46,8 +46,23 @@ public interface LavaPgDriverMXBean {
     /** @return RDS IAM tokens minted */
     long getTokenMints();
 
-    /** @return connects retried after the server refused the credentials (the cache was refreshed in between) */
+    /**
+     * @return connect attempts retried after the server refused the credentials (the password re-read in between);
+     *     a connect inside a password rotation window may count several (docs/operations.md, "Long-running tools")
+     */
     long getAuthRetries();
+
+    /**
+     * @return reads of a password (SSM parameter or Secrets Manager secret) straight from its store, past the cache,
+     *     after the server refused it
+     */
+    long getPasswordRefetches();
+
+    /**
+     * @return cached values (records, parameters, secrets, CA bundles) dropped because their source answered that
+     *     they no longer hold: not found, not enabled, invalid, access denied
+     */
+    long getValuesDroppedOnAnswer();
 
     /**
      * @return warm connects that reused the resolution of an earlier connect with the same URL and properties instead

@@ -90,10 +90,14 @@ public enum LavaPgProperty {
     SECRET_TTL("secretTtl", Type.SECONDS, "300", 0, LavaPgProperty.UNBOUNDED,
             "seconds a Secrets Manager secret is cached; 0 disables caching"),
 
-    /** How long past its TTL a cached value is served while refreshing it fails; IAM tokens never are. */
+    /**
+     * How long past its TTL a cached value is served while its source cannot be reached (throttling, 5xx, timeouts,
+     * network); never once the source answers that it no longer holds (not found, not enabled, invalid, denied), and
+     * never for IAM tokens.
+     */
     MAX_STALE("maxStale", Type.SECONDS, "3600", 0, LavaPgProperty.UNBOUNDED,
-            "seconds past its TTL a cached record, parameter or secret is still served while AWS fails; "
-                    + "0 never serves a stale value"),
+            "seconds past its TTL a cached record, parameter or secret is still served while AWS cannot be reached "
+                    + "(never once AWS answers it is gone, disabled or denied); 0 never serves a stale value"),
 
     /**
      * Time allowed for one AWS API call, the SDK's retries included; capped by what is left of pgjdbc's

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * An engine of a test's own over the real AWS sources, on a ticker the test advances, so that TTLs, refresh-ahead and
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TestEngine implements AutoCloseable {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<Runnable> refreshes = new ArrayList<>();
+    private final List<Duration> pauses = new ArrayList<>();
+    private volatile Consumer<Duration> onPause = delay -> { };
     private final Metrics metrics = new Metrics();
     private final Engine engine;
     private final LavaPgDriver driver;
@@ -43,7 +46,7 @@ public final class TestEngine implements AutoCloseable {
     private TestEngine(boolean queue, Policy policy) {
         this.registry = new AwsClientRegistry(metrics);
         this.engine = new Engine(key -> null, now::get, queue ? this::queue : Runnable::run, metrics,
-                new AwsSources(registry), policy);
+                new AwsSources(registry), policy, this::pause);
         this.driver = new LavaPgDriver(engine);
     }
 
@@ -55,6 +58,33 @@ public final class TestEngine implements AutoCloseable {
     /** @return an engine whose background work (refreshes, Caffeine's maintenance) waits for {@link #runRefreshes()} */
     public static TestEngine queuingRefreshes() {
         return new TestEngine(true);
+    }
+
+    /**
+     * The engine's waits between tries of a refused password: the clock moves on by the delay at once, then the
+     * test's action for it runs ({@link #onPause}).
+     */
+    private void pause(Duration delay) {
+        now.addAndGet(delay.toNanos());
+        synchronized (pauses) {
+            pauses.add(delay);
+        }
+        onPause.accept(delay);
+    }
+
+    /**
+     * @param action runs at each wait of the engine between tries of a refused password, after the clock moved on by
+     *     the delay: e.g. the next step of a rotation
+     */
+    public void onPause(Consumer<Duration> action) {
+        this.onPause = action;
+    }
+
+    /** @return the waits between tries of a refused password so far, in order */
+    public List<Duration> pauses() {
+        synchronized (pauses) {
+            return List.copyOf(pauses);
+        }
     }
 
     private void queue(Runnable refresh) {

@@ -41,6 +41,8 @@ final public class Metrics implements LavaPgDriverMXBean {
     private final LongAdder[] awsCalls = adders(Service.values().length);
     private final LongAdder tokenMints = new LongAdder();
     private final LongAdder authRetries = new LongAdder();
+    private final LongAdder droppedOnAnswer = new LongAdder();
+    private final LongAdder passwordRefetches = new LongAdder();
     private final LongAdder reused = new LongAdder();
     private volatile String policyFile = "";
     private volatile String policySha256 = "";
@@ -169,8 +171,19 @@ final public class Metrics implements LavaPgDriverMXBean {
         refreshFailures.increment();
     }
 
+    /** Counts one more connect attempt after the server refused the credentials. */
     public void authRetried() {
         authRetries.increment();
+    }
+
+    /** Counts a cached value dropped because its source answered that it no longer holds. */
+    public void droppedOnAnswer() {
+        droppedOnAnswer.increment();
+    }
+
+    /** Counts a read of a password (SSM parameter or secret) past its cache after the server refused it. */
+    public void passwordRefetched() {
+        passwordRefetches.increment();
     }
 
     public void resolutionReused() {
@@ -249,6 +262,16 @@ final public class Metrics implements LavaPgDriverMXBean {
     @Override
     public long getTokenMints() {
         return tokenMints.sum();
+    }
+
+    @Override
+    public long getValuesDroppedOnAnswer() {
+        return droppedOnAnswer.sum();
+    }
+
+    @Override
+    public long getPasswordRefetches() {
+        return passwordRefetches.sum();
     }
 
     @Override

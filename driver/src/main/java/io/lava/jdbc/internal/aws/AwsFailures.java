@@ -35,6 +35,12 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
  *   <li>anything else (connection refused or reset, DNS, TLS): 08001, check the network.
  * </ul>
  * Messages never contain a value read from AWS; AWS's error messages name resources and policies, never secret values.
+ *
+ * <p>This is where an AWS failure is classified as an answer or as the source being unavailable
+ * ({@link SourceException#sourceUnavailable()}), which decides whether a cached value may still be served: throttling,
+ * HTTP 5xx, timeouts, a malformed answer, the network, and a credential source that cannot be reached (08001) are
+ * unavailability; denied, KMS refusals, a sign-in that is over or a role refused (28000), and every other service
+ * error (a 4xx such as {@code ResourceNotFoundException} or {@code ValidationException}) are answers.
  */
 final public class AwsFailures {
     /** Error codes that mean the AWS identity may not do this (SQLState 28000). */
@@ -76,13 +82,13 @@ final public class AwsFailures {
             return ofService(service, call, permission, ttl, timeouts);
         }
         if (e instanceof ApiCallTimeoutException) {
-            return new SourceException(Errors.UNABLE_TO_CONNECT, call + " timed out: no answer within "
+            return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, call + " timed out: no answer within "
                     + LavaPgProperty.AWS_API_CALL_TIMEOUT.getName() + seconds(timeouts, true, "")
                     + attempts(e, ", ") + ". Raise " + LavaPgProperty.AWS_API_CALL_TIMEOUT.getName()
                     + ", or check the network, the region and the endpoint", e);
         }
         if (e instanceof ApiCallAttemptTimeoutException || causedBy(e, SocketTimeoutException.class)) {
-            return new SourceException(Errors.UNABLE_TO_CONNECT, call + " timed out: no answer within "
+            return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, call + " timed out: no answer within "
                     + LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getName() + seconds(timeouts, false, " per attempt")
                     + attempts(e, ", ") + ". Raise "
                     + LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getName() + " (and "
@@ -90,15 +96,19 @@ final public class AwsFailures {
                     + "check the network, the region and the endpoint", e);
         }
         if (causedBy(e, JsonProcessingException.class)) {
-            return new SourceException(Errors.UNABLE_TO_CONNECT, call + " failed: the answer was malformed (not the "
-                    + "JSON AWS sends)" + attempts(e, ", ") + ". Check the endpoint (awsEndpointUrl / "
+            return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, call + " failed: the answer was malformed "
+                    + "(not the JSON AWS sends)" + attempts(e, ", ") + ". Check the endpoint (awsEndpointUrl / "
                     + "AWS_ENDPOINT_URL) and any proxy between this machine and AWS; retry later", e);
         }
         NoCredentialsException none = find(e, NoCredentialsException.class);
         if (none != null) {
-            return new SourceException(none.sqlState(), call + " failed: " + none.getMessage(), none);
+            // 28000: the identity was refused or its sign-in is over (an answer); 08001: its source could not be asked
+            String message = call + " failed: " + none.getMessage();
+            return Errors.INVALID_AUTHORIZATION.equals(none.sqlState())
+                    ? new SourceException(none.sqlState(), message, none)
+                    : SourceException.unavailable(none.sqlState(), message, none);
         }
-        return new SourceException(Errors.UNABLE_TO_CONNECT, call + " failed: " + e.getMessage()
+        return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, call + " failed: " + e.getMessage()
                 + ". Check the network, the region and the endpoint (awsEndpointUrl / AWS_ENDPOINT_URL)", e);
     }
 
@@ -108,8 +118,8 @@ final public class AwsFailures {
         String code = e.awsErrorDetails().errorCode();
         if (e.isThrottlingException()) {
             // throttled attempts are retried until the call's deadline (ConnectRetryStrategy): this is the last one
-            return new SourceException(Errors.UNABLE_TO_CONNECT, call + " was throttled: " + what + attempts(e, ", ")
-                    + ", retried until the call's deadline" + seconds(timeouts, true, ", "
+            return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, call + " was throttled: " + what
+                    + attempts(e, ", ") + ", retried until the call's deadline" + seconds(timeouts, true, ", "
                     + LavaPgProperty.AWS_API_CALL_TIMEOUT.getName() + " capped by loginTimeout")
                     + ". AWS limits the rate of these calls; raise " + ttl.getName() + " so that fewer connects "
                     + "reach AWS, raise " + LavaPgProperty.AWS_API_CALL_TIMEOUT.getName() + " (and loginTimeout, "
@@ -125,8 +135,9 @@ final public class AwsFailures {
                     + ". The AWS identity needs " + permission + " on this resource, and valid credentials", e);
         }
         if (e.statusCode() >= 500) {
-            return new SourceException(Errors.UNABLE_TO_CONNECT, call + " failed: " + what + attempts(e, ", ")
-                    + ". Retry later; if it persists, check the AWS service health, region and endpoint", e);
+            return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, call + " failed: " + what
+                    + attempts(e, ", ") + ". Retry later; if it persists, check the AWS service health, region and "
+                    + "endpoint", e);
         }
         return new SourceException(Errors.UNABLE_TO_CONNECT, call + " was rejected: " + what + awsMessage(e)
                 + ". Check the name in this message (from the URL or the record), the region and the endpoint", e);

@@ -34,17 +34,21 @@ import java.util.logging.Logger;
  *   ({@code refreshAfterWrite}) while callers keep the current value, so warm connects never wait on AWS.</li>
  *   <li><b>Expiry.</b> A value older than the TTL (an idle entry) is reloaded before it is returned; concurrent callers
  *   share that reload.</li>
- *   <li><b>Stale on error.</b> When a reload fails (5xx, throttling, timeout, malformed answer, network), the last
- *   good value keeps being served until it is {@code maxStale} older than its TTL, with one WARNING per key per
- *   outage, and background reloads keep being tried. After that, callers get the reload's failure. With
- *   {@code maxStale} zero (IAM tokens) a value is never served past its TTL. This holds under concurrency and for
- *   every kind of failure: a reload catches everything (also {@link Error}s and undeclared checked exceptions) and
- *   completes with the old value and the failure; a caller that has to wait for a refresh of a value past its TTL
- *   shares the one in flight, whoever started it, for at most its own API call timeout, and treats anything that
- *   refresh ends with (a failed or cancelled future, a {@link CompletionException} or {@link ExecutionException}, a
- *   refresh that went through {@code load} because the entry was removed meanwhile, its deadline passing) as a failed
- *   refresh of the value it holds. The one exception is a {@link LinkageError} (an incomplete jar), which no retry
- *   can cure: it reaches the caller.</li>
+ *      *   <li><b>Answers take effect.</b> When a reload gets an answer of the source instead of a value (record not
+ *   found, not enabled or invalid; parameter, secret or CA bundle not found; access or KMS denied; the sign-in over:
+ *   see {@link #sourceUnavailable}), the value is still served until its TTL, then the first read past it asks the
+ *   source again and, if the answer stands, drops the value and throws the answer. {@code maxStale} never extends a
+ *   value its source has answered against.</li>
+ *   <li><b>Stale on error.</b> When a reload fails because the source is unavailable (5xx, throttling, timeout,
+ *   malformed answer, network, a credential source that cannot be reached), the last good value keeps being served
+ *   until it is {@code maxStale} older than its TTL, with one WARNING per key per outage, and background reloads keep
+ *   being tried. After that, callers get the reload's failure. With {@code maxStale} zero (IAM tokens) a value is
+ *   never served past its TTL. This holds under concurrency: a reload catches everything (also {@link Error}s and
+ *   undeclared checked exceptions) and completes with the old value and the failure; a caller that has to wait for a
+ *   refresh of a value past its TTL shares the one in flight, whoever started it, for at most its own API call
+ *   timeout. A refresh that ends without an answer of the source (its deadline passing, no value, a failed or
+ *   cancelled future, an exception that is not a {@link SourceException}) counts as the source unavailable. A
+ *   {@link LinkageError} (an incomplete jar), which no retry can cure, reaches the caller.</li>
  *   <li><b>Time limits.</b> A load the caller waits for runs with that caller's {@link CallTimeouts} (capped by its
  *   connect's deadline); a background refresh with the limits the load that produced the entry gave for it (the
  *   connect's per-call limits, uncapped).</li>
@@ -152,7 +156,8 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
                             // fails the refresh: no retry can cure it.
                             rethrowIfLinkage(t);
                             metrics.refreshFailed();
-                            return new Entry<>(old.value(), old.loadedAtNanos(), unchecked(t), old.timeouts());
+                            return new Entry<>(old.value(), old.loadedAtNanos(), lastWord(old, unchecked(t)),
+                                    old.timeouts());
                         }
                     }
                 });
@@ -203,11 +208,23 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
             metrics.hit(kind);
             return new Lookup<>(entry, true, false);
         }
-        if (entry.lastFailure() == null) {
+        if (entry.lastFailure() == null || !sourceUnavailable(entry.lastFailure())) {
+            // past its TTL: ask the source now, also after a refresh ahead got an answer (it may have changed since)
+            Entry<V> current = entry;
             entry = refreshNow(key, entry, timeouts);
             if (entry.lastFailure() == null) {
                 metrics.miss(kind);
                 return new Lookup<>(entry, false, false);
+            }
+            if (!sourceUnavailable(entry.lastFailure())) {
+                // the source answered: the value no longer holds, whatever maxStale allows
+                cache.asMap().remove(key, entry);
+                cache.asMap().remove(key, current);
+                warned.remove(key);
+                metrics.droppedOnAnswer();
+                LOG.log(Level.FINE, "dropped the cached {0}: its source answered ({1})",
+                        new Object[] {key.describe(), entry.lastFailure().getMessage()});
+                throw entry.lastFailure();
             }
             age = ticker.read() - entry.loadedAtNanos();
         }
@@ -224,6 +241,21 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         cache.asMap().remove(key, entry);
         warned.remove(key);
         throw entry.lastFailure();
+    }
+
+    /**
+     * The one rule of stale-on-error: whether a failed read lets a cached value be served past its TTL. Only when the
+     * source could not be asked ({@link SourceException#sourceUnavailable()}: throttling, 5xx, timeouts, the network, a
+     * credential source that cannot be reached, a file that cannot be read), or when the read ended in something other
+     * than a {@link SourceException} (an unexpected exception of a library, a cancelled or wrapped future): that is no
+     * answer either. An answer ({@link SourceException} made without {@code unavailable}: not found, not enabled,
+     * invalid, denied, the sign-in over) drops the value.
+     *
+     * @param failure what the read threw
+     * @return whether the cached value may still be served
+     */
+    public static boolean sourceUnavailable(Throwable failure) {
+        return !(failure instanceof SourceException source) || source.sourceUnavailable();
     }
 
     /**
@@ -284,7 +316,8 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         try {
             return running.get(timeouts.apiCall().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "waited " + timeouts.apiCall().toMillis() + " ms for "
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "waited " + timeouts.apiCall().toMillis()
+                    + " ms for "
                     + "another connect's read of " + key.describe() + " (awsApiCallTimeout, capped by "
                     + "loginTimeout), and it did not finish", e);
         } catch (InterruptedException e) {
@@ -329,20 +362,30 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
             if (refreshed != null) {
                 return refreshed;
             }
-            failure = new SourceException(Errors.UNABLE_TO_CONNECT, "refreshing " + key.describe()
-                    + " gave no value");
+            failure = SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "refreshing " + key.describe()
+                    + " gave no value", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = e;
         } catch (TimeoutException e) {
-            failure = new SourceException(Errors.UNABLE_TO_CONNECT, "refreshing " + key.describe()
+            failure = SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "refreshing " + key.describe()
                     + " did not finish within " + timeouts.apiCall().toMillis() + " ms", e);
         } catch (Throwable t) {
             failure = t instanceof ExecutionException || t instanceof CompletionException ? cause(t) : t;
         }
         rethrowIfLinkage(failure);
         metrics.refreshFailed();
-        return new Entry<>(current.value(), current.loadedAtNanos(), unchecked(failure), current.timeouts());
+        return new Entry<>(current.value(), current.loadedAtNanos(), lastWord(current, unchecked(failure)),
+                current.timeouts());
+    }
+
+    /**
+     * @return {@code failure}, unless the source is unavailable now but had answered against the value before: then
+     *     that answer, which an outage does not take back
+     */
+    private static RuntimeException lastWord(Entry<?> old, RuntimeException failure) {
+        RuntimeException before = old.lastFailure();
+        return before != null && !sourceUnavailable(before) && sourceUnavailable(failure) ? before : failure;
     }
 
     /** @return the innermost cause under {@link ExecutionException} and {@link CompletionException} wrappers */
@@ -372,7 +415,7 @@ public final class RefreshingCache<K extends RefreshingCache.Loadable<V>, V> {
         if (c instanceof RuntimeException r) {
             return r;
         }
-        return new SourceException(Errors.UNABLE_TO_CONNECT, "refreshing failed: " + c, c);
+        return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "refreshing failed: " + c, c);
     }
 
     /**

@@ -10,12 +10,14 @@ import io.lava.jdbc.internal.Metrics;
 import io.lava.jdbc.internal.request.ConnectDeadline;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import io.lava.jdbc.internal.request.ConnectionRequest;
+import io.lava.jdbc.internal.record.ResolvedConnection;
 import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
 import io.lava.jdbc.internal.aws.AwsThreads;
 import io.lava.jdbc.internal.sources.Sources;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -56,6 +58,8 @@ final public class Engine implements AutoCloseable {
     }
 
     private final Policy policy;
+    private final RotationWindow.Pause pause;
+    private final RotationWindow rotation = new RotationWindow();
     private final UnaryOperator<String> env;
     private final Ticker ticker;
     private final Metrics metrics;
@@ -78,7 +82,7 @@ final public class Engine implements AutoCloseable {
      * @param sources where values are read from; closed with the engine
      */
     public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources) {
-        this(env, ticker, executor, executor, metrics, sources, null, null, Policy.NONE);
+        this(env, ticker, executor, executor, metrics, sources, null, null, Policy.NONE, RotationWindow.SLEEP);
     }
 
     /**
@@ -88,12 +92,25 @@ final public class Engine implements AutoCloseable {
      */
     public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources,
                   Policy policy) {
-        this(env, ticker, executor, executor, metrics, sources, null, null, policy);
+        this(env, ticker, executor, metrics, sources, policy, RotationWindow.SLEEP);
+    }
+
+    /**
+     * As {@link #Engine(UnaryOperator, Ticker, Executor, Metrics, Sources, Policy)}, waiting between the tries of a
+     * refused password ({@link RotationWindow}) with {@code pause}: tests advance their ticker in it.
+     *
+     * @param pause waits between tries of a password the server refused
+     */
+    public Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Metrics metrics, Sources sources,
+                  Policy policy, RotationWindow.Pause pause) {
+        this(env, ticker, executor, executor, metrics, sources, null, null, policy, pause);
     }
 
     private Engine(UnaryOperator<String> env, Ticker ticker, Executor executor, Executor fetches, Metrics metrics,
-                   Sources sources, ExecutorService ownFetches, ExecutorService ownRefreshes, Policy policy) {
+                   Sources sources, ExecutorService ownFetches, ExecutorService ownRefreshes, Policy policy,
+                   RotationWindow.Pause pause) {
         this.policy = policy;
+        this.pause = pause;
         metrics.policy(policy.file(), policy.sha256());
         this.env = env;
         this.ticker = ticker;
@@ -120,7 +137,7 @@ final public class Engine implements AutoCloseable {
         ExecutorService refreshes = refreshPool();
         return new Engine(env, Ticker.systemTicker(), refreshes, fetches, metrics,
                 new AwsSources(new AwsClientRegistry(metrics)), fetches, refreshes,
-                PolicyFile.fromEnvironment(System::getProperty, env));
+                PolicyFile.fromEnvironment(System::getProperty, env), RotationWindow.SLEEP);
     }
 
     /** The most threads background refreshes run on at once; more refreshes wait in the pool's queue. */
@@ -226,24 +243,101 @@ final public class Engine implements AutoCloseable {
             if (!ConnectFailures.credentialsRefused(refused)) {
                 throw refused;
             }
-            // the password may have been rotated: drop what this connect used, resolve again, retry once
-            ConnectionRef ref = request.ref();
-            LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': credentials refused ({2}); refreshing them and "
-                    + "retrying once", new Object[] {ref.realm(), ref.connId(), refused.getSQLState()});
-            metrics.authRetried();
-            reuse.invalidateAll();
-            resolution.invalidate();
+            return retry(request, resolution, deadline, refused);
+        }
+    }
+
+    /**
+     * After the server refused the credentials, the password is read again from its store, past its cache (only its
+     * entry: the record and the other values stay cached), and the connect retried. A password from a store (SSM
+     * parameter, secret) that the server keeps refusing ({@code 28P01}, {@code 28000}) is retried within the
+     * {@link RotationWindow}: while the store answers the password just refused, the engine waits a jittered, growing
+     * delay and tries it again (the database may not have it yet), until the window ends. Every retry counts in
+     * {@link Metrics#getAuthRetries()} and every read of a stored password in {@link Metrics#getPasswordRefetches()}.
+     * An IAM token, and a connect rejected with {@code 08004}, are retried once. Any other failure ends the retries at
+     * once.
+     *
+     * @param refused the server's first refusal, kept as the {@link Opened#refused()} of a connect that then succeeds
+     *     and as a suppressed exception of one that does not
+     */
+    private Opened retry(ConnectionRequest request, Resolution first, ConnectDeadline deadline, SQLException refused)
+            throws SQLException {
+        ConnectionRef ref = request.ref();
+        LOG.log(Level.FINE, "realm ''{0}'', conn_id ''{1}'': credentials refused ({2}); reading them again and "
+                + "retrying", new Object[] {ref.realm(), ref.connId(), refused.getSQLState()});
+        long windowEnd = RotationWindow.end(deadline, ticker::read);
+        long start = ticker.read();
+        reuse.invalidateAll();
+        first.invalidatePassword();
+        Resolution last = first;
+        SQLException refusal = refused;
+        int tries = 0;
+        int unchanged = 0;
+        while (true) {
             Resolution again = resolver.resolve(ref, request.options(), deadline);
+            boolean stored = again.connection().passwordSource() != ResolvedConnection.PasswordSource.IAM_TOKEN;
+            if (stored) {
+                metrics.passwordRefetched();
+            }
+            if (again.sameCredentials(last)) {
+                if (!stored || !ConnectFailures.passwordRefused(refusal)) {
+                    throw refusal;
+                }
+                // the store still answers the refused password: wait, then try it again
+                Duration delay = rotation.delay(++unchanged);
+                if (!RotationWindow.leavesTimeToTry(windowEnd, ticker.read(), delay)) {
+                    throw stillRefused(refusal, tries + 1, ticker.read() - start);
+                }
+                pauseFor(delay, ref);
+            } else {
+                unchanged = 0;
+            }
+            metrics.authRetried();
+            tries++;
             long retryStart = ticker.read();
             try {
                 Connection c = PgDelegate.connect(pgjdbc, request.options(), again.connection(), env, true,
                         deadline);
                 return new Opened(c, request, again, ticker.read() - retryStart, refused);
-            } catch (SQLException second) {
-                second.addSuppressed(refused);
-                throw second;
+            } catch (SQLException next) {
+                if (next != refused) {
+                    next.addSuppressed(refused);
+                }
+                if (!stored || !ConnectFailures.passwordRefused(next)) {
+                    throw next;
+                }
+                refusal = next;
+                last = again;
+                reuse.invalidateAll();
+                again.invalidatePassword();
             }
         }
+    }
+
+    /** Waits {@code delay}; an interrupt ends the connect (08001) with the thread's interrupt status kept. */
+    private void pauseFor(Duration delay, ConnectionRef ref) throws SQLException {
+        try {
+            pause.pause(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("lava-pg: realm '" + ref.realm() + "', conn_id '" + ref.connId() + "': "
+                    + "interrupted while waiting to retry a refused password", Errors.UNABLE_TO_CONNECT, e);
+        }
+    }
+
+    /**
+     * @return the last refusal, saying that the password was read again and retried for the whole window: its
+     *     SQLState, its cause (pgjdbc's exception) and what it suppressed (the first refusal)
+     */
+    private static SQLException stillRefused(SQLException last, int tries, long nanos) {
+        SQLException e = new SQLException(last.getMessage() + ". Tried " + tries + (tries == 1 ? " time" : " times")
+                + " over " + Duration.ofNanos(nanos).toSeconds() + " s, reading the password again from its store "
+                + "each time, in case it was being rotated (the window is loginTimeout, else "
+                + RotationWindow.DEFAULT_SECONDS + " s)", last.getSQLState(), last.getCause());
+        for (Throwable suppressed : last.getSuppressed()) {
+            e.addSuppressed(suppressed);
+        }
+        return e;
     }
 
     /** @return the engine's counters (the MBean's source) */

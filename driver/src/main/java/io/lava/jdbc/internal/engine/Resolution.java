@@ -13,13 +13,15 @@ import java.util.function.Supplier;
  * @param connection host, port, database, user, password and TLS settings
  * @param steps each step that ran, in order
  * @param invalidation drops this connection's cached record, parameter, secret and token
+ * @param passwordInvalidation drops only the cached entry the password came from: the SSM parameter, the secret or
+ *     the IAM token
  * @param reusable whether a later connect may reuse this resolution ({@link ReusedResolutions}): every value came
  *     from a cache with a TTL, none was stale, and no IAM token was involved (tokens refresh on their own schedule)
  * @param reusableUntilNanos when {@code reusable}, the {@link System#nanoTime()} from which the first of its cached
  *     values is due for its background refresh; from then on the caches must be read again
  */
-public record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnable invalidation, boolean reusable,
-                  long reusableUntilNanos) {
+public record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnable invalidation,
+                         Runnable passwordInvalidation, boolean reusable, long reusableUntilNanos) {
 
     /**
      * One resolution step.
@@ -46,6 +48,24 @@ public record Resolution(ResolvedConnection connection, List<StepTiming> steps, 
      */
     public void invalidate() {
         invalidation.run();
+    }
+
+    /**
+     * Drops only the cached entry this connection's password came from (SSM parameter, secret or IAM token), if it is
+     * still the one this resolution read, so that the next resolve reads the password from its store and everything
+     * else from the caches.
+     */
+    public void invalidatePassword() {
+        passwordInvalidation.run();
+    }
+
+    /**
+     * @param other another resolution of the same connection
+     * @return whether both connect as the same user with the same password
+     */
+    public boolean sameCredentials(Resolution other) {
+        return java.util.Objects.equals(connection.user(), other.connection.user())
+                && java.util.Objects.equals(connection.password(), other.connection.password());
     }
 
     /**

@@ -153,6 +153,8 @@ final public class Resolver {
         private final ConnectDeadline deadline;
         private final List<Resolution.StepTiming> steps = new ArrayList<>();
         private final List<Runnable> invalidations = new ArrayList<>();
+        /** Drops of the entries a password can come from, by step (parameter, secret, token). */
+        private final java.util.Map<Step, Runnable> drops = new java.util.EnumMap<>(Step.class);
         /** Whether the result may be reused, and until when ({@link Resolution#reusableUntilNanos()}). */
         private boolean reusable = true;
         private boolean anyCached;
@@ -209,15 +211,17 @@ final public class Resolver {
                                 + "realm. Store the password under " + prefix + " and put that name in the record's "
                                 + "'password' field");
                     }
-                    return cached(Step.PARAMETER, new Caches.ParameterKey(sources.parameters(options.aws()), name),
-                            options.parameterTtl(), ttl -> caches.parameters(ttl, options.maxStale())).value();
+                    return keep(Step.PARAMETER, fetch(Step.PARAMETER,
+                            new Caches.ParameterKey(sources.parameters(options.aws()), name),
+                            options.parameterTtl(), ttl -> caches.parameters(ttl, options.maxStale()))).value();
                 });
             }
 
             SecretFields secret = SecretFields.NONE;
             if (record.secretId() != null) {
                 CompletableFuture<Fetched<SecretFields>> started = secretRead;
-                secret = step(Step.SECRET, () -> keep(started != null ? join(started) : fetchSecret(secretKey)));
+                secret = step(Step.SECRET, () -> keep(Step.SECRET,
+                        started != null ? join(started) : fetchSecret(secretKey)));
             }
 
             SecretFields merged = secret;
@@ -244,7 +248,8 @@ final public class Resolver {
                 ResolvedConnection needsToken = resolved;
                 resolved = step(Step.TOKEN, () -> {
                     Caches.TokenKey key = tokenKey(options, needsToken);
-                    String token = cached(Step.TOKEN, key, options.iamTokenTtl(), caches::tokens).value();
+                    String token = keep(Step.TOKEN, fetch(Step.TOKEN, key, options.iamTokenTtl(), caches::tokens))
+                            .value();
                     return needsToken.withPassword(token);
                 });
                 reusable = false; // tokens refresh on their own schedule: every connect asks their cache
@@ -253,8 +258,13 @@ final public class Resolver {
                 LOG.log(Level.FINER, "realm ''{0}'', conn_id ''{1}'': resolved to {2}",
                         new Object[] {realm, connId, resolved});
             }
-            List<Runnable> drops = List.copyOf(invalidations);
-            return new Resolution(resolved, List.copyOf(steps), () -> drops.forEach(Runnable::run),
+            List<Runnable> all = List.copyOf(invalidations);
+            Runnable passwordDrop = drops.getOrDefault(switch (resolved.passwordSource()) {
+                case SSM_PARAMETER -> Step.PARAMETER;
+                case SECRET -> Step.SECRET;
+                case IAM_TOKEN -> Step.TOKEN;
+            }, () -> { });
+            return new Resolution(resolved, List.copyOf(steps), () -> all.forEach(Runnable::run), passwordDrop,
                     reusable && anyCached, reusableUntil);
         }
 
@@ -292,6 +302,14 @@ final public class Resolver {
             return new Fetched<>(lookup.value(), () -> cache.invalidate(key, lookup.entry()), lookup.stale(), false,
                     due, new Resolution.StepTiming(step, nanoTime.getAsLong() - start, lookup.fromCache(),
                     key::describe));
+        }
+
+        /** As {@link #keep(Fetched)}, remembering the entry's drop under {@code step}. */
+        private <V> V keep(Step step, Fetched<V> read) {
+            if (read.invalidation() != null) {
+                drops.put(step, read.invalidation());
+            }
+            return keep(read);
         }
 
         /** Records a read in this run's state (on the resolving thread) and returns its value. */

@@ -17,6 +17,15 @@ public final class ConnectFailures {
         return "28P01".equals(state) || "28000".equals(state) || "08004".equals(state);
     }
 
+    /**
+     * @return whether the server refused the password or the user ({@code 28P01} invalid password, {@code 28000}
+     *     invalid authorization): the refusals a password rotation causes
+     */
+    public static boolean passwordRefused(SQLException e) {
+        String state = e.getSQLState();
+        return "28P01".equals(state) || "28000".equals(state);
+    }
+
     /** @return what to do about a connect that failed with {@code state}, by where the password came from */
     static String hint(String state, ResolvedConnection resolved) {
         if (state.startsWith("28")) {

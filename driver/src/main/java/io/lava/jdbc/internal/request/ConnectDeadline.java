@@ -105,7 +105,7 @@ public final class ConnectDeadline {
      * @return the failure of a connect whose deadline passed (08001), naming {@code loginTimeout} and what to do
      */
     public SourceException expired(String what, Throwable cause) {
-        return new SourceException(Errors.UNABLE_TO_CONNECT, "the connect's loginTimeout ("
+        return SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "the connect's loginTimeout ("
                 + seconds(loginTimeout) + " s) ran out before " + what + ". Raise loginTimeout (the property, or "
                 + "DriverManager.setLoginTimeout), or find what makes the connect slow: AWS throttling or an "
                 + "unreachable AWS endpoint (see the cause), or the database server", cause);

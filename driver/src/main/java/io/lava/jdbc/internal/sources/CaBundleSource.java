@@ -88,9 +88,14 @@ public final class CaBundleSource implements AutoCloseable {
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new SourceException(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri + " (the "
-                            + "record's ssl_ca_file) got HTTP " + response.statusCode() + ". Check the URI");
+                int status = response.statusCode();
+                if (status != 200) {
+                    String message = "fetching the CA bundle " + uri + " (the record's ssl_ca_file) got HTTP "
+                            + status + ". Check the URI";
+                    // 429 and 5xx: the server could not answer now; any other status is its answer
+                    throw status == 429 || status >= 500
+                            ? SourceException.unavailable(Errors.UNABLE_TO_CONNECT, message, null)
+                            : new SourceException(Errors.UNABLE_TO_CONNECT, message);
                 }
                 byte[] body = in.readNBytes(MAX_BYTES + 1);
                 if (body.length > MAX_BYTES) {
@@ -101,16 +106,19 @@ public final class CaBundleSource implements AutoCloseable {
                 return body;
             }
         } catch (HttpTimeoutException e) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri + " (the record's "
-                    + "ssl_ca_file) timed out after " + timeouts.apiCall().toMillis() + " ms (awsApiCallTimeout). "
-                    + "Check the network, or raise awsApiCallTimeout", e);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri + " (the record's "
-                    + "ssl_ca_file) failed: " + e.getClass().getSimpleName() + ". Check the URI, the network, and "
-                    + "that the server's certificate is trusted by the JVM's trust store", e);
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri
+                    + " (the record's ssl_ca_file) timed out after " + timeouts.apiCall().toMillis()
+                    + " ms (awsApiCallTimeout). Check the network, or raise awsApiCallTimeout", e);
+        } catch (IOException e) {
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri
+                    + " (the record's ssl_ca_file) failed: " + e.getClass().getSimpleName() + ". Check the URI, the "
+                    + "network, and that the server's certificate is trusted by the JVM's trust store", e);
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "the CA bundle URI " + uri + " (the record's "
+                    + "ssl_ca_file) cannot be fetched: " + e.getClass().getSimpleName() + ". Fix the URI", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri + " was "
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "fetching the CA bundle " + uri + " was "
                     + "interrupted", e);
         }
     }
@@ -137,7 +145,7 @@ public final class CaBundleSource implements AutoCloseable {
             Files.write(file, body);
             return file;
         } catch (IOException | UnsupportedOperationException e) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, "cannot write the CA bundle " + uri + " to a "
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "cannot write the CA bundle " + uri + " to a "
                     + "private file under java.io.tmpdir: " + e.getClass().getSimpleName() + ". Check that "
                     + "directory", e);
         }

@@ -79,12 +79,13 @@ public record FileRecordSource(Path file) implements RecordSource {
             throw new SourceException(Errors.UNABLE_TO_CONNECT, describe() + " does not exist. Check the "
                     + "connectionsFile property or LAVA_CONNECTIONS_FILE", e);
         } catch (FileSystemException e) {
-            // its message is the path and the operating system's reason, never the content
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, describe() + " could not be read ("
+            // its message is the path and the operating system's reason, never the content; the file is there but
+            // could not be read now: the source is unavailable, not answering
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, describe() + " could not be read ("
                     + e.getClass().getSimpleName() + (e.getReason() == null ? "" : ": " + e.getReason())
                     + "). Check the file and its permissions", e);
         } catch (IOException e) {
-            throw new SourceException(Errors.UNABLE_TO_CONNECT, describe() + " could not be read ("
+            throw SourceException.unavailable(Errors.UNABLE_TO_CONNECT, describe() + " could not be read ("
                     + e.getClass().getSimpleName() + "). Check the file and its permissions", null);
         }
     }

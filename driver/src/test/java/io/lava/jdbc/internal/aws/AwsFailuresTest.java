@@ -39,26 +39,58 @@ class AwsFailuresTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
     }
 
+    /**
+     * Each service error: its SQLState, what the message says, and whether it is an answer (the value a cache holds
+     * is dropped) or the source unavailable (a cached value rides it out).
+     */
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            400 | ThrottlingException                    | 08001 | was throttled: ThrottlingException (HTTP 400)
-            400 | RequestLimitExceeded                   | 08001 | was throttled: RequestLimitExceeded (HTTP 400)
-            400 | ProvisionedThroughputExceededException | 08001 | was throttled: ProvisionedThroughputExceeded
-            429 | TooManyRequests                        | 08001 | was throttled: TooManyRequests (HTTP 429)
-            400 | AccessDeniedException                  | 28000 | was denied: AccessDeniedException (HTTP 400): AWS
-            403 | ExpiredTokenException                  | 28000 | was denied: ExpiredTokenException (HTTP 403): AWS
-            400 | InvalidKeyId                           | 28000 | was denied: InvalidKeyId (HTTP 400): AWS says. The
-            400 | DecryptionFailure                      | 28000 | was denied: DecryptionFailure (HTTP 400): AWS says.
-            500 | InternalServerError                    | 08001 | failed: InternalServerError (HTTP 500), after 3
-            503 | ServiceUnavailable                     | 08001 | failed: ServiceUnavailable (HTTP 503), after 3
-            400 | ValidationException                    | 08001 | was rejected: ValidationException (HTTP 400): AWS
+            400 | ThrottlingException                    | 08001 | unavailable | was throttled: ThrottlingException (HTTP 400)
+            400 | RequestLimitExceeded                   | 08001 | unavailable | was throttled: RequestLimitExceeded (HTTP 400)
+            400 | ProvisionedThroughputExceededException | 08001 | unavailable | was throttled: ProvisionedThroughputExceeded
+            429 | TooManyRequests                        | 08001 | unavailable | was throttled: TooManyRequests (HTTP 429)
+            400 | AccessDeniedException                  | 28000 | answer      | was denied: AccessDeniedException (HTTP 400): AWS
+            403 | AccessDenied                           | 28000 | answer      | was denied: AccessDenied (HTTP 403): AWS
+            403 | ExpiredTokenException                  | 28000 | answer      | was denied: ExpiredTokenException (HTTP 403): AWS
+            400 | InvalidKeyId                           | 28000 | answer      | was denied: InvalidKeyId (HTTP 400): AWS says. The
+            400 | DecryptionFailure                      | 28000 | answer      | was denied: DecryptionFailure (HTTP 400): AWS says.
+            400 | KMS.DisabledException                  | 28000 | answer      | was denied: KMS.DisabledException (HTTP 400)
+            500 | InternalServerError                    | 08001 | unavailable | failed: InternalServerError (HTTP 500), after 3
+            503 | ServiceUnavailable                     | 08001 | unavailable | failed: ServiceUnavailable (HTTP 503), after 3
+            400 | ValidationException                    | 08001 | answer      | was rejected: ValidationException (HTTP 400): AWS
+            400 | ResourceNotFoundException              | 08001 | answer      | was rejected: ResourceNotFoundException (HTTP 400)
+            400 | ParameterNotFound                      | 08001 | answer      | was rejected: ParameterNotFound (HTTP 400)
             """)
-    void serviceErrorsByCodeAndStatus(int status, String code, String sqlState, String says) {
+    void serviceErrorsByCodeAndStatus(int status, String code, String sqlState, String kind, String says) {
         AwsServiceException e = service(status, code, "AWS says");
         SourceException failure = classify(e);
         assertThat(failure.sqlState()).isEqualTo(sqlState);
         assertThat(failure.getMessage()).startsWith(CALL + " ").contains(says);
         assertThat(failure.getCause()).isSameAs(e);
+        assertThat(failure.sourceUnavailable()).as(kind).isEqualTo(kind.equals("unavailable"));
+    }
+
+    @Test
+    void timeoutsMalformedAnswersAndTheNetworkAreTheSourceUnavailable() {
+        assertThat(classify(ApiCallTimeoutException.builder().message("late").build()).sourceUnavailable()).isTrue();
+        assertThat(classify(ApiCallAttemptTimeoutException.builder().message("late").build()).sourceUnavailable())
+                .isTrue();
+        assertThat(classify(SdkClientException.create("Unable to unmarshall response",
+                new UncheckedIOException(new JsonParseException(null, "Unexpected end-of-input")))).sourceUnavailable())
+                .isTrue();
+        assertThat(classify(SdkClientException.create("Connection refused", new SocketException("refused")))
+                .sourceUnavailable()).isTrue();
+    }
+
+    @Test
+    void aCredentialSourceThatCannotBeReachedIsUnavailableAndASignInThatIsOverIsAnAnswer() {
+        SourceException unreachable = classify(new NoCredentialsException("08001", "no AWS credentials from the "
+                + "container endpoint: it could not be reached", SdkClientException.create("refused")));
+        assertThat(unreachable.sourceUnavailable()).isTrue();
+        SourceException over = classify(new NoCredentialsException("28000", "no AWS credentials from IAM Identity "
+                + "Center profile 'dev': run aws sso login --profile dev", SdkClientException.create("expired")));
+        assertThat(over.sourceUnavailable()).isFalse();
+        assertThat(over.sqlState()).isEqualTo("28000");
     }
 
     @Test

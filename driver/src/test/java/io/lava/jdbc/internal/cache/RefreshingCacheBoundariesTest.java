@@ -141,7 +141,7 @@ class RefreshingCacheBoundariesTest {
     }
 
     private void failing() {
-        source.failWith = new SourceException("08001", "source down");
+        source.failWith = SourceException.unavailable("08001", "source down", null);
     }
 
     @SuppressWarnings("unchecked")
@@ -494,7 +494,7 @@ class RefreshingCacheBoundariesTest {
             """)
     void aWaitingCallerGetsTheFailureOfTheLoadItWaitedFor(String what, String type) throws Exception {
         Throwable failure = switch (type) {
-            case "SourceException" -> new SourceException("08001", "source down");
+            case "SourceException" -> SourceException.unavailable("08001", "source down", null);
             case "IllegalStateException" -> new IllegalStateException("odd");
             case "AssertionError" -> new AssertionError("bug");
             case "IOException" -> new IOException("disk");

@@ -61,7 +61,7 @@ class RefreshingCacheTest {
                 }
             }
             if (failing) {
-                throw new SourceException("08001", "source down");
+                throw SourceException.unavailable("08001", "source down", null);
             }
             Throwable t = failWith;
             if (t != null) {
@@ -191,6 +191,58 @@ class RefreshingCacheTest {
         assertThat(cache.get(key, T).stale()).isTrue();
         advance(Duration.ofSeconds(2));
         assertThatThrownBy(() -> cache.get(key, T)).isInstanceOf(SourceException.class).hasMessage("source down");
+    }
+
+    @Test
+    void anAnswerOfTheSourceServesUntilTheTtlThenDropsTheValue() {
+        Metrics metrics = new Metrics();
+        RefreshingCache<Key, String> answered =
+                new RefreshingCache<>(Metrics.Kind.RECORD, TTL, MAX_STALE, MAXIMUM_SIZE, now::get, Runnable::run,
+                        metrics);
+        answered.get(key, T);
+        source.failWith = new SourceException("28000", "connection not enabled");
+        advance(Duration.ofSeconds(50));
+        // the refresh ahead got the answer; the value still serves until its TTL
+        assertThat(answered.get(key, T).value()).isEqualTo("k#1");
+        assertThat(answered.get(key, T).stale()).isFalse();
+        advance(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> answered.get(key, T)).isInstanceOf(SourceException.class)
+                .hasMessage("connection not enabled");
+        assertThat(metrics.getValuesDroppedOnAnswer()).isEqualTo(1);
+        assertThat(metrics.getStaleValuesServed()).isZero();
+        assertThat(warnings).as("an answer is no outage").isEmpty();
+        // nothing is left to serve; the next read asks the source again
+        int loads = source.loads.get();
+        assertThatThrownBy(() -> answered.get(key, T)).hasMessage("connection not enabled");
+        assertThat(source.loads.get()).isEqualTo(loads + 1);
+    }
+
+    @Test
+    void anAnswerAheadOfTheTtlIsAskedAgainAtTheTtl() {
+        cache.get(key, T);
+        source.failWith = new SourceException("08001", "no such connection");
+        advance(Duration.ofSeconds(50)); // the refresh ahead gets the answer
+        assertThat(cache.get(key, T).value()).isEqualTo("k#1");
+        source.failWith = null; // the record is back before the TTL
+        advance(Duration.ofSeconds(11));
+        RefreshingCache.Lookup<String> lookup = cache.get(key, T);
+        assertThat(lookup.value()).isNotEqualTo("k#1").startsWith("k#");
+        assertThat(lookup.stale()).isFalse();
+    }
+
+    @Test
+    void anOutageAfterAnAnswerDoesNotTakeTheAnswerBack() {
+        cache.get(key, T);
+        source.failWith = new SourceException("28000", "denied");
+        advance(Duration.ofSeconds(50)); // the refresh ahead gets the answer
+        cache.get(key, T);
+        source.failWith = null;
+        source.failing = true; // then the source cannot be asked, ahead and at the TTL
+        advance(Duration.ofSeconds(5));
+        cache.get(key, T);
+        advance(Duration.ofSeconds(6));
+        assertThatThrownBy(() -> cache.get(key, T)).isInstanceOf(SourceException.class).hasMessage("denied");
+        assertThat(warnings).isEmpty();
     }
 
     @Test
@@ -330,7 +382,7 @@ class RefreshingCacheTest {
     static Stream<Throwable> refreshFailures() {
         return Stream.of(new AssertionError("assertion"), new StackOverflowError(), new IOException("undeclared"),
                 new CompletionException(new IOException("wrapped")), new CancellationException(),
-                new IllegalStateException("unchecked"), new SourceException("08001", "source down"));
+                new IllegalStateException("unchecked"), SourceException.unavailable("08001", "source down", null));
     }
 
     @Test

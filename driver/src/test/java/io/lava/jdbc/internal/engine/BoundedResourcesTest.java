@@ -59,7 +59,7 @@ class BoundedResourcesTest {
 
     @Test
     void theCachesOfAFailedConnectAreDroppedOnceIdle() throws Exception {
-        sources.failures.put("/lava/prod/etl", new SourceException(Errors.UNABLE_TO_CONNECT, "SSM down"));
+        sources.failures.put("/lava/prod/etl", SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "SSM down", null));
         sources.records.put("wh", record());
         for (int i = 1; i <= 5; i++) {
             int ttl = i;

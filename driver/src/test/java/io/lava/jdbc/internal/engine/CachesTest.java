@@ -84,8 +84,8 @@ class CachesTest {
     void aTokenIsNeverServedPastItsTtlWhereARecordIsServedStale() {
         caches.tokens(TTL).get(token, T);
         caches.records(TTL, MAX_STALE).get(record, T);
-        fake.failures.put("token", new SourceException("08001", "STS down"));
-        fake.failures.put("wh", new SourceException("08001", "DynamoDB down"));
+        fake.failures.put("token", SourceException.unavailable("08001", "STS down", null));
+        fake.failures.put("wh", SourceException.unavailable("08001", "DynamoDB down", null));
         now.addAndGet(TTL.toNanos());
         assertThat(caches.records(TTL, MAX_STALE).get(record, T).stale()).isTrue();
         assertThatThrownBy(() -> caches.tokens(TTL).get(token, T)).hasMessage("STS down");

@@ -36,7 +36,12 @@ class EngineConnectTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final FakeSources sources = new FakeSources();
     private final Metrics metrics = new Metrics();
-    private final Engine engine = new Engine(key -> null, now::get, Runnable::run, metrics, sources);
+    private final List<Duration> pauses = new CopyOnWriteArrayList<>();
+    private final Engine engine = new Engine(key -> null, now::get, Runnable::run, metrics, sources,
+            io.lava.jdbc.internal.policy.Policy.NONE, delay -> {
+                pauses.add(delay);
+                now.addAndGet(delay.toNanos());
+            });
     private final PasswordServer server = new PasswordServer(() -> now.addAndGet(Duration.ofMillis(7).toNanos()));
 
     @AfterEach
@@ -246,12 +251,18 @@ class EngineConnectTest {
         assertThatThrownBy(() -> open("")).isInstanceOfSatisfying(SQLException.class, e -> {
             assertThat(e.getSQLState()).isEqualTo("28P01");
             assertThat(e.getMessage()).startsWith("lava-pg realm 'prod', conn_id 'wh': connect: credentials were "
-                    + "refreshed from their source and the server still refused them");
+                    + "refreshed from their source and the server still refused them")
+                    .contains("reading the password again from its store each time, in case it was being rotated");
             assertThat(e.getSuppressed()).hasSize(1);
             assertThat(((SQLException) e.getSuppressed()[0]).getSQLState()).isEqualTo("28P01");
         });
-        assertThat(server.passwordsSeen).containsExactly("pw-1", "pw-1");
-        assertThat(metrics.getAuthRetries()).isEqualTo(1);
+        // the same password, retried with growing waits until the rotation window (30 s without loginTimeout) ended
+        assertThat(server.passwordsSeen).containsOnly("pw-1").hasSize(pauses.size() + 1);
+        assertThat(pauses).hasSizeBetween(7, 14);
+        assertThat(pauses.stream().mapToLong(Duration::toMillis).sum()).isBetween(25_000L, 29_000L);
+        assertThat(metrics.getAuthRetries()).isEqualTo(pauses.size());
+        assertThat(metrics.getPasswordRefetches()).isEqualTo(pauses.size() + 1);
+        assertThat(sources.parameterReads).hasValue(pauses.size() + 2);
     }
 
     @Test

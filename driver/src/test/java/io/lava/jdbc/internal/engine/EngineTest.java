@@ -172,7 +172,7 @@ class EngineTest {
         assertThat(sources.parameterReads).hasValue(2);
 
         resolve("wh");
-        sources.failures.put("/lava/prod/etl", new SourceException(Errors.UNABLE_TO_CONNECT, "SSM down"));
+        sources.failures.put("/lava/prod/etl", SourceException.unavailable(Errors.UNABLE_TO_CONNECT, "SSM down", null));
         advance(Duration.ofSeconds(301)); // past the parameter's 300 s TTL: its refresh fails
         Resolution stale = resolve("wh");
         assertThat(stale.connection().password()).isEqualTo("pw-1");

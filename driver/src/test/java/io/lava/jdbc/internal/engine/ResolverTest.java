@@ -263,7 +263,7 @@ class ResolverTest {
         fake.records.put("wh", record("postgres", "db.internal", "etl", "/lava/prod/etl"));
         fake.parameters.put("/lava/prod/etl", "pw");
         resolve("jdbc:lava-pg:prod/wh");
-        fake.failures.put("wh", new SourceException("08001", "DynamoDB down"));
+        fake.failures.put("wh", SourceException.unavailable("08001", "DynamoDB down", null));
         now.addAndGet(Duration.ofSeconds(61).toNanos());
         Resolution stale = resolve("jdbc:lava-pg:prod/wh");
         assertThat(stale.connection().password()).isEqualTo("pw");
@@ -323,7 +323,7 @@ class ResolverTest {
 
     @Test
     void aStepThatFailsAfterTheDeadlineReportsTheDeadlineWithTheFailureAsCause() {
-        SourceException down = new SourceException("08001", "DynamoDB down");
+        SourceException down = SourceException.unavailable("08001", "DynamoDB down", null);
         fake.records.put("wh", record("postgres", "db.internal", "etl", "/lava/prod/etl"));
         fake.onRead.put("wh", () -> {
             now.addAndGet(Duration.ofSeconds(6).toNanos());
@@ -339,7 +339,7 @@ class ResolverTest {
 
     @Test
     void aStepThatFailsWithinTheDeadlineReportsItsOwnFailure() {
-        SourceException down = new SourceException("08001", "DynamoDB down");
+        SourceException down = SourceException.unavailable("08001", "DynamoDB down", null);
         fake.records.put("wh", record("postgres", "db.internal", "etl", "/lava/prod/etl"));
         fake.onRead.put("wh", () -> {
             now.addAndGet(Duration.ofSeconds(4).toNanos());

@@ -158,6 +158,7 @@ class DataSourceIT {
         aws.putParameter("/lava/" + realm + "/etl", WRONG_PASSWORD);
         LavaPgDataSource refused = dataSource(realm, "warehouse");
         refused.setParameterTtl(0);
+        refused.setLoginTimeout(3); // the refused password is retried through the rotation window, here 3 s
         assertThatThrownBy(refused::getConnection).isInstanceOfSatisfying(SQLException.class, e -> {
             assertThat(e.getSQLState()).isEqualTo("28P01");
             assertThat(e.getMessage()).doesNotContain(WRONG_PASSWORD, PASSWORD);

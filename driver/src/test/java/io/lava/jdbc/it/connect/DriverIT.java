@@ -395,7 +395,8 @@ class DriverIT {
         String realm = realm();
         put(realm, record(realm, "warehouse"));
         aws.putParameter("/lava/" + realm + "/etl", "not-the-password");
-        assertThatThrownBy(() -> connect(realm, "warehouse"))
+        // retried through the rotation window: here the 3 s of its loginTimeout
+        assertThatThrownBy(() -> connect(realm, "warehouse?loginTimeout=3"))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("28P01");
                     assertThat(e.getMessage()).contains("connect: credentials were refreshed from their source and "

@@ -191,7 +191,8 @@ class BadInputIT {
                 row("secret KMS decrypt failure", "jdbc:lava-pg:bad/secret-kms", "28000",
                         "GetSecretValue '/lava/bad/kms' was denied: DecryptionFailure"),
                 // the server
-                row("stored password wrong", "jdbc:lava-pg:bad/wrong-password", "28P01",
+                // retried through the rotation window, here the 3 s of its loginTimeout
+                row("stored password wrong", "jdbc:lava-pg:bad/wrong-password?loginTimeout=3", "28P01",
                         "connect: credentials were refreshed from their source and the server still refused them"),
                 row("database does not exist", "jdbc:lava-pg:bad/no-such-db", "3D000",
                         "connect: PostgreSQL at"),

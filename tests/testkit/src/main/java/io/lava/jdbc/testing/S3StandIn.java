@@ -91,6 +91,14 @@ public final class S3StandIn {
                         + "\" because no identity-based policy allows the s3:GetObject action")));
     }
 
+    /** Deletes an object (or a denial of its key): its bucket then answers {@code NoSuchKey} for it. Idempotent. */
+    public void deleteObject(String bucket, String key) {
+        UUID previous = stubs.remove("object:" + bucket + "/" + key);
+        if (previous != null) {
+            wireMock.removeStub(previous);
+        }
+    }
+
     /** @return how many {@code GET /<bucket>/<key>} requests arrived, whatever their answer */
     public int getObjectCalls(String bucket, String key) {
         return wireMock.findAll(getRequestedFor(urlPathEqualTo(path(bucket, key)))).size();
