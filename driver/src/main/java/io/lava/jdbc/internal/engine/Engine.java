@@ -254,8 +254,8 @@ final public class Engine implements AutoCloseable {
      * {@link RotationWindow}: while the store answers the password just refused, the engine waits a jittered, growing
      * delay and tries it again (the database may not have it yet), until the window ends. Every retry counts in
      * {@link Metrics#getAuthRetries()} and every read of a stored password in {@link Metrics#getPasswordRefetches()}.
-     * An IAM token, and a connect rejected with {@code 08004}, are retried once. Any other failure ends the retries at
-     * once.
+     * An IAM token, and a connect rejected with {@code 08004}, are retried at most once, with the credentials read
+     * again. Any other failure ends the retries at once.
      *
      * @param refused the server's first refusal, kept as the {@link Opened#refused()} of a connect that then succeeds
      *     and as a suppressed exception of one that does not
@@ -320,8 +320,8 @@ final public class Engine implements AutoCloseable {
             pause.pause(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SQLException("lava-pg: realm '" + ref.realm() + "', conn_id '" + ref.connId() + "': "
-                    + "interrupted while waiting to retry a refused password", Errors.UNABLE_TO_CONNECT, e);
+            throw Errors.at(ref.realm(), ref.connId(), Errors.Step.CONNECT, Errors.UNABLE_TO_CONNECT,
+                    "interrupted while waiting to retry a refused password", e);
         }
     }
 
