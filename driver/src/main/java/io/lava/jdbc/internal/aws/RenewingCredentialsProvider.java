@@ -49,8 +49,8 @@ import software.amazon.awssdk.utils.IoUtils;
  * {@code StsClient}, sign-in client). Role credentials the SDK cached before a session ended are still used until
  * they go stale: a session that ends shows at the first refresh after that.
  *
- * <p>Not thread-safe on its own terms beyond its lock: resolutions are serialised (the registry runs them on its one
- * credentials thread, {@link AwsThreads}), so closing a replaced provider never cuts a resolution short.
+ * <p>Thread-safe: resolutions are serialised by its lock (and the registry runs them on its one credentials thread,
+ * {@link AwsThreads}), so closing a replaced provider never cuts a resolution short.
  */
 final class RenewingCredentialsProvider implements AwsCredentialsProvider, AutoCloseable {
     private final String profile;
@@ -79,8 +79,15 @@ final class RenewingCredentialsProvider implements AwsCredentialsProvider, AutoC
         if (closed) {
             throw new IllegalStateException("the lava-pg engine was closed");
         }
-        ProfileFile now = files.get();
-        if (current == null || now != builtWith) {
+        ProfileFile now;
+        try {
+            now = files.get();
+        } catch (RuntimeException unreadable) {
+            // a file the SDK cannot parse: the SDK's provider reads the files itself and reports it where it matters
+            // (the default chain goes on to its other sources); built again at each resolution until the file is fixed
+            now = null;
+        }
+        if (current == null || now == null || now != builtWith) {
             drop();
             current = build(now);
             builtWith = now;
@@ -93,10 +100,17 @@ final class RenewingCredentialsProvider implements AwsCredentialsProvider, AutoC
         }
     }
 
-    /** The SDK's provider, given the profile files as read now (it never sees them change: it is replaced). */
+    /**
+     * The SDK's provider, given the profile files as read now (it never sees them change: it is replaced), or left to
+     * read them itself when they could not be parsed ({@code now == null}).
+     */
     private AwsCredentialsProvider build(ProfileFile now) {
-        return profile == null ? DefaultCredentialsProvider.builder().profileFile(now).build()
-                : ProfileCredentialsProvider.builder().profileFile(now).profileName(profile).build();
+        if (profile == null) {
+            DefaultCredentialsProvider.Builder builder = DefaultCredentialsProvider.builder();
+            return (now == null ? builder : builder.profileFile(now)).build();
+        }
+        ProfileCredentialsProvider.Builder builder = ProfileCredentialsProvider.builder().profileName(profile);
+        return (now == null ? builder : builder.profileFile(now)).build();
     }
 
     private void drop() {
