@@ -13,8 +13,6 @@ import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -68,6 +66,8 @@ final public class AwsClientRegistry implements AutoCloseable {
     private final Cache<AwsClients.Scope, AwsClients> clients;
     /** Keyed by profile name, {@code ""} for the default chain. */
     private final Cache<String, AwsCredentialsProvider> credentials;
+    /** The AWS config and credentials files, read again when they change; shared by every provider. */
+    private final ProfileFiles profileFiles = new ProfileFiles();
     private volatile boolean closed;
 
     /** @param metrics counts the API calls of every client built here */
@@ -106,6 +106,10 @@ final public class AwsClientRegistry implements AutoCloseable {
     /**
      * Resolves the user's settings once: the region is {@code awsRegion}, else the SDK's default region chain
      * ({@code AWS_REGION}, {@code aws.region}, the profile's region).
+     *
+     * <p>A region found is kept for these settings for the engine's life (the scope keys the clients and every cache
+     * entry): a {@code region} edited in the profile later is not seen until the JVM restarts; set {@code awsRegion}
+     * to choose it per URL. A failure is not kept: the next connect reads the files again.
      *
      * @param settings validated settings
      * @return the scope clients and cache keys are built for
@@ -163,6 +167,12 @@ final public class AwsClientRegistry implements AutoCloseable {
      * ({@code login_session}) and {@code credential_process}. A failure is a {@link NoCredentialsException} that says
      * which source failed and what to do ({@link CredentialFailures}).
      *
+     * <p>The provider lives as long as the engine (or until evicted) and is the same object for every client built
+     * on it, but the SDK provider behind it is replaced, and the old one closed, when the AWS config or credentials
+     * file changes and after every failure ({@link RenewingCredentialsProvider}): a sign-in renewed while the JVM runs
+     * ({@code aws sso login}, {@code aws login}), a profile added, edited or removed and static keys rotated in
+     * {@code ~/.aws/credentials} count from the next resolution on, and no failure is kept.
+     *
      * <p>Resolution runs on the engine's credentials thread ({@link AwsThreads}); closing what this returns does
      * nothing (the registry closes the providers).
      *
@@ -176,8 +186,7 @@ final public class AwsClientRegistry implements AutoCloseable {
 
     private AwsCredentialsProvider providers(String profile) {
         return credentials.get(profile == null ? "" : profile,
-                p -> CredentialFailures.classifying(profile, p.isEmpty() ? DefaultCredentialsProvider.builder().build()
-                        : ProfileCredentialsProvider.builder().profileName(p).build()));
+                p -> CredentialFailures.classifying(profile, new RenewingCredentialsProvider(profile, profileFiles)));
     }
 
     private void checkOpen() {

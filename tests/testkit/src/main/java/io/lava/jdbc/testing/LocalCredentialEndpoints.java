@@ -39,6 +39,8 @@ import java.util.List;
  *       {@code AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/ecs/credentials}) answers {@link #ECS_KEY}; {@code GET
  *       /pod/credentials} (EKS Pod Identity, {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}) answers {@link #POD_KEY} only
  *       with the {@code Authorization} of {@link #POD_TOKEN}, else 401;
+ *   <li>sign-ins that begin and end while a test runs: {@link #acceptSsoToken}, {@link #revokeSsoToken},
+ *       {@link #acceptLoginRefreshToken}, {@link #revokeLoginRefreshToken};
  *   <li>EC2 instance metadata, IMDSv2: {@code PUT /latest/api/token} then {@code GET
  *       /latest/meta-data/iam/security-credentials/[role]} with that token answer {@link #IMDS_KEY};
  *       {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
@@ -81,7 +83,16 @@ public final class LocalCredentialEndpoints implements AutoCloseable {
     /** The {@code sso_role_name}s the portal gives that account; any other gets {@code ResourceNotFoundException}. */
     public static final List<String> SSO_ROLES = List.of("lava-dev", "lava-refreshed", "lava-legacy", "lava-chain");
 
+    /**
+     * The {@code sso_role_name} whose credentials are answered only for the access tokens of {@link #acceptSsoToken},
+     * expiring 30 seconds after that call: inside the SDK's one-minute stale window, so the SDK asks the portal again
+     * at each resolution (no more than once a second: the SDK keeps a value that arrives stale one second).
+     */
+    public static final String SSO_SHORT_ROLE = "lava-short";
+
     private static final String IMDS_TOKEN = "imds-session-token";
+    /** Stubs added at run time, by the token they answer for, so that they can be removed. */
+    private final java.util.Map<String, List<java.util.UUID>> runtime = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String INSTANCE_ROLE = "lava-instance-role";
     private static final String EXPIRATION = "2099-01-01T00:00:00Z";
 
@@ -124,6 +135,70 @@ public final class LocalCredentialEndpoints implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    // ---- sign-ins that begin and end while a test runs ----------------------------------------------------------
+
+    /**
+     * Signs in at the portal: from now on {@code GetRoleCredentials} with the bearer token {@code accessToken} answers
+     * {@link #SSO_SHORT_ROLE}'s credentials, access key id {@code accessKeyId}, expiring in 30 seconds.
+     */
+    public void acceptSsoToken(String accessToken, String accessKeyId) {
+        forget(accessToken);
+        long expiration = System.currentTimeMillis() + 30_000;
+        add(accessToken, get(urlPathEqualTo("/federation/credentials")).atPriority(2)
+                .withHeader("x-amz-sso_bearer_token", equalTo(accessToken))
+                .withQueryParam("account_id", equalTo(SSO_ACCOUNT))
+                .withQueryParam("role_name", equalTo(SSO_SHORT_ROLE))
+                .willReturn(json(200, "{\"roleCredentials\":{\"accessKeyId\":\"" + accessKeyId + "\","
+                        + "\"secretAccessKey\":\"sso-test-secret-key\",\"sessionToken\":\"sso-test-session\","
+                        + "\"expiration\":" + expiration + "}}")));
+    }
+
+    /**
+     * Ends the session of {@code accessToken} as IAM Identity Center does: the portal answers every
+     * {@code GetRoleCredentials} with it {@code UnauthorizedException} (401).
+     */
+    public void revokeSsoToken(String accessToken) {
+        forget(accessToken);
+        add(accessToken, get(urlPathEqualTo("/federation/credentials")).atPriority(2)
+                .withHeader("x-amz-sso_bearer_token", equalTo(accessToken))
+                .willReturn(json(401, "{\"message\":\"Session token not found or invalid\"}")
+                        .withHeader("x-amzn-ErrorType", "UnauthorizedException")));
+    }
+
+    /**
+     * From now on the sign-in service's {@code CreateOAuth2Token} refreshes {@code refreshToken} (with a DPoP proof)
+     * into credentials with access key id {@code accessKeyId} that expire in 30 seconds (inside the SDK's one-minute
+     * stale window, so it refreshes at each resolution, at most once a second), and the same refresh token.
+     */
+    public void acceptLoginRefreshToken(String refreshToken, String accessKeyId) {
+        forget(refreshToken);
+        add(refreshToken, post(urlEqualTo("/v1/token")).atPriority(2)
+                .withHeader("DPoP", matching("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"))
+                .withRequestBody(equalToJson("{\"grantType\":\"refresh_token\",\"refreshToken\":\"" + refreshToken
+                        + "\"}", true, true))
+                .willReturn(json(200, "{\"accessToken\":{\"accessKeyId\":\"" + accessKeyId + "\","
+                        + "\"secretAccessKey\":\"login-test-secret-key\",\"sessionToken\":\"login-test-session\"},"
+                        + "\"tokenType\":\"aws_sigv4\",\"expiresIn\":30,\"refreshToken\":\"" + refreshToken
+                        + "\"}")));
+    }
+
+    /** Ends a console sign-in: {@code refreshToken} gets {@code AccessDeniedException} from now on. */
+    public void revokeLoginRefreshToken(String refreshToken) {
+        forget(refreshToken);
+    }
+
+    private void add(String token, com.github.tomakehurst.wiremock.client.MappingBuilder stub) {
+        runtime.computeIfAbsent(token, t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(server.stubFor(stub).getId());
+    }
+
+    private void forget(String token) {
+        List<java.util.UUID> ids = runtime.remove(token);
+        if (ids != null) {
+            ids.forEach(id -> server.removeStub(server.getSingleStubMapping(id)));
+        }
     }
 
     private void sso() {
