@@ -155,14 +155,17 @@ public class LavaPgDriver implements Driver {
      * adaptation ({@code MethodHandle.asTypeCache}) strongly. After a redeploy the last record linked is often one of
      * the driver's (its caches' keys are records), so the undeployed application's class loader stays reachable from
      * a class of the JDK, and with it every static of the application: pgjdbc's {@code LazyCleanerImpl} keeps its
-     * {@code java.lang.ref.Cleaner} (thread {@code Cleaner-N}) alive through one. JDK-8078641, fixed in JDK 18,
-     * made that cache let go of classes of another loader; before, the cache holds whatever was linked last.
+     * {@code java.lang.ref.Cleaner} (thread {@code Cleaner-N}) alive through one. Since JDK 18 (JDK-8078641) an
+     * adaptation to classes of another loader is kept only softly, so the JVM drops it by itself at the latest when it
+     * needs the memory (soft references are cleared before an {@code OutOfMemoryError}, metaspace included).
      *
      * <p>Input: none; runs when the registered driver is deregistered, after the engine is closed (no more of the
      * driver's records are linked after that). Output: none; the shared handles are adapted once more, to
      * {@link String}, a class of the boot loader, which replaces the application's class in each cache. On JDK 18 and
      * later it does nothing. Never throws: a JDK that refuses the call leaves at most that one loader behind, which
-     * the next record linked anywhere in the JVM releases.
+     * the next record linked anywhere in the JVM releases. Evidence: {@code RedeployIT} (heap path
+     * {@code ObjectMethods.OBJECT_EQ.asTypeCache -> MethodType -> Caches$Settings -> the application's loader}
+     * without this call).
      */
     private static void releaseRecordMethods() {
         if (Runtime.version().feature() >= 18) {
