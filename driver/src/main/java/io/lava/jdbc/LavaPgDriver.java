@@ -7,6 +7,10 @@ import io.lava.jdbc.internal.Version;
 import io.lava.jdbc.internal.engine.Engine;
 import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.internal.request.ConnectionRef;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.runtime.ObjectMethods;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -37,7 +41,10 @@ import java.util.logging.Logger;
  * ({@code DriverManager.deregisterDriver}, as Tomcat, Jetty and WildFly do when they undeploy a web application, or
  * {@link #deregister()}) closes it: AWS clients and credential providers and their threads, caches, the JMX MBean. After
  * that the deregistered instance refuses connects ({@code 08001}); another instance or a data source of the same class
- * loader builds a new engine, so nothing of the driver stays reachable once the application stops connecting.
+ * loader builds a new engine, so nothing of the driver stays reachable once the application stops connecting. On
+ * JDK 17 deregistering also makes the JDK let go of the last record class whose methods were linked, often one of
+ * the driver's, which would otherwise keep the undeployed application's class loader reachable, and with it pgjdbc's
+ * cleaner thread ({@code Cleaner-N}).
  *
  * <p>Errors are {@link SQLException}s whose message names the realm, conn_id and failing step:
  * {@code 08001} (URL, record, AWS source unreachable, invalid record), {@code 28000} (record not enabled, no password,
@@ -137,6 +144,47 @@ public class LavaPgDriver implements Driver {
             }
         }
         SharedEngine.close();
+        releaseRecordMethods();
+    }
+
+    /**
+     * On JDK 17, makes the JDK forget the last record class whose {@code equals}, {@code hashCode} or
+     * {@code toString} was linked. Those methods are bootstrapped by {@link ObjectMethods}, which adapts a few method
+     * handles shared by the whole JVM ({@code ObjectMethods.OBJECT_EQ}, {@code OBJECTS_EQUALS},
+     * {@code OBJECTS_HASHCODE}, {@code OBJECTS_TOSTRING}) to the record's types; each such handle keeps its last
+     * adaptation ({@code MethodHandle.asTypeCache}) strongly. After a redeploy the last record linked is often one of
+     * the driver's (its caches' keys are records), so the undeployed application's class loader stays reachable from
+     * a class of the JDK, and with it every static of the application: pgjdbc's {@code LazyCleanerImpl} keeps its
+     * {@code java.lang.ref.Cleaner} (thread {@code Cleaner-N}) alive through one. Since JDK 18 (JDK-8078641) an
+     * adaptation to classes of another loader is kept only softly, so the JVM drops it by itself at the latest when it
+     * needs the memory (soft references are cleared before an {@code OutOfMemoryError}, metaspace included).
+     *
+     * <p>Input: none; runs when the registered driver is deregistered, after the engine is closed (no more of the
+     * driver's records are linked after that). Output: none; the shared handles are adapted once more, to
+     * {@link String}, a class of the boot loader, which replaces the application's class in each cache. On JDK 18 and
+     * later it does nothing. Never throws: a JDK that refuses the call leaves at most that one loader behind, which
+     * the next record linked anywhere in the JVM releases. Evidence: {@code RedeployIT} (heap path
+     * {@code ObjectMethods.OBJECT_EQ.asTypeCache -> MethodType -> Caches$Settings -> the application's loader}
+     * without this call).
+     */
+    private static void releaseRecordMethods() {
+        if (Runtime.version().feature() >= 18) {
+            return;
+        }
+        MethodHandle getter = MethodHandles.identity(String.class);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            ObjectMethods.bootstrap(lookup, "equals", MethodType.methodType(boolean.class, String.class, Object.class),
+                    String.class, "value", getter);
+            ObjectMethods.bootstrap(lookup, "hashCode", MethodType.methodType(int.class, String.class), String.class,
+                    "value", getter);
+            ObjectMethods.bootstrap(lookup, "toString", MethodType.methodType(String.class, String.class),
+                    String.class, "value", getter);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.log(Level.FINE, "could not release the JDK's record method handles", e);
+        }
     }
 
     /**

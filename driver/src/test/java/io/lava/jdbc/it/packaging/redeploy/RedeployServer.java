@@ -31,11 +31,14 @@ import javax.management.ObjectName;
  * undeploys it as Tomcat does: the application's loader deregisters its own drivers, then the container closes the
  * loader and drops it. Then it checks that nothing of any cycle is left: every loader collected, no thread started
  * since before the first deploy that belongs to an application or its libraries, no MBean in domain
- * {@code io.lava.jdbc}.
+ * {@code io.lava.jdbc}. After the last undeploy the server runs nothing but collections, as an idle server would: in
+ * particular it links no record of its own, which on JDK 17 would release a record class of the application that the
+ * JDK still holds (see {@code LavaPgDriver}'s deregistration) and hide that leak.
  *
  * <p>Usage: {@code RedeployServer <webapp classes dir> <driver jar> <cycles> <name=url>...}. Prints one line per
  * event, machine-readable:
  * <pre>
+ * jvm &lt;version&gt;
  * deploy &lt;cycle&gt; drivers &lt;class,...&gt;
  * connect &lt;cycle&gt; &lt;name&gt; ok &lt;current_user&gt; | failed &lt;SQLState&gt; &lt;message&gt;
  * undeploy &lt;cycle&gt; deregistered &lt;class,...&gt;
@@ -75,6 +78,7 @@ public final class RedeployServer {
         // what a container does before it deploys anything (Tomcat's JreMemoryLeakPreventionListener): DriverManager
         // loads the system class path's drivers now, never an application's through its context class loader
         DriverManager.getDrivers();
+        System.out.println("jvm " + Runtime.version());
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
         Set<Long> threadsBefore = new HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -95,8 +99,6 @@ public final class RedeployServer {
                 System.exit(1);
             }
         }
-
-        linkRecordMethods();
 
         long start = System.nanoTime();
         int rounds = 0;
@@ -163,25 +165,6 @@ public final class RedeployServer {
             loader.close();
         }
         return new WeakReference<>(loader, queue);
-    }
-
-    /** A record of the server's own: {@link #linkRecordMethods()}. */
-    private record Probe(String value) {
-    }
-
-    /**
-     * Links the {@code equals}, {@code hashCode} and {@code toString} of a record of the server's own. On JDK 17 the
-     * shared method handles of {@code java.lang.runtime.ObjectMethods} keep the last method type they were adapted to
-     * ({@code MethodHandle.asTypeCache}, JDK-8078641, fixed in JDK 18), so the class loader whose records were linked
-     * last stays reachable until any other record's methods are linked, as the next deploy or any other application
-     * does. That pins one loader at most, the latest, and nothing the driver does can release it.
-     */
-    private static void linkRecordMethods() {
-        Probe a = new Probe("a");
-        Probe b = new Probe("b");
-        if (a.equals(b) || a.hashCode() == Integer.MIN_VALUE || a.toString().isEmpty()) {
-            System.out.println("note record methods of the server: " + a);
-        }
     }
 
     /** A few allocation rounds, so that the collector also clears what only young collections would. */
