@@ -155,7 +155,7 @@ public class LavaPgDriver implements Driver {
      * adaptation ({@code MethodHandle.asTypeCache}) strongly. After a redeploy the last record linked is often one of
      * the driver's (its caches' keys are records), so the undeployed application's class loader stays reachable from
      * a class of the JDK, and with it every static of the application: pgjdbc's {@code LazyCleanerImpl} keeps its
-     * {@code java.lang.ref.Cleaner} (thread {@code Cleaner-N}) alive through one. Since JDK 18 (JDK-8078641) an
+     * {@code java.lang.ref.Cleaner} (thread {@code Cleaner-N}) alive through one. Since JDK 18 an
      * adaptation to classes of another loader is kept only softly, so the JVM drops it by itself at the latest when it
      * needs the memory (soft references are cleared before an {@code OutOfMemoryError}, metaspace included).
      *

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thread {@code Cleaner-N}, from {@code org.postgresql.util.LazyCleanerImpl}'s static initializer (its Java 11
  * variant, the jars being multi-release); that thread ends once the loader holding its {@code Cleaner} is collected,
  * so it is left exactly when the loader is. The server itself links nothing after the last undeploy: on JDK 17 the
- * last record class whose methods were linked stays reachable from the JDK (JDK-8078641), and the driver, not the
+ * last record class whose methods were linked stays reachable from the JDK, and the driver, not the
  * harness, has to release it ({@code LavaPgDriver} does when deregistered).
  *
  * <p>To look into a failure: {@code -Dredeploy.heapDump=<file>} has the server write a heap dump of live objects when
