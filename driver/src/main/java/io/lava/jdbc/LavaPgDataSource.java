@@ -253,6 +253,19 @@ public class LavaPgDataSource implements DataSource, Referenceable, Serializable
         return LavaPgProperty.AWS_API_CALL_ATTEMPT_TIMEOUT.getInt(settings);
     }
 
+    /**
+     * @param database another database on the record's server, with the record's host, port, user, credentials and
+     *     TLS ({@link LavaPgProperty#DATABASE}); {@code null} or blank: the record's database
+     */
+    public void setDatabase(String database) {
+        LavaPgProperty.DATABASE.set(settings, database);
+    }
+
+    /** @return {@link LavaPgProperty#DATABASE} as set, else {@code null} (the record's database) */
+    public String getDatabase() {
+        return LavaPgProperty.DATABASE.get(settings);
+    }
+
     /** @param host see {@link LavaPgProperty#IAM_HOST}; {@code null} or blank unsets it */
     public void setIamHost(String host) {
         LavaPgProperty.IAM_HOST.set(settings, host);

@@ -64,6 +64,16 @@ public enum LavaPgProperty {
     CONNECTIONS_FILE("connectionsFile", "LAVA_CONNECTIONS_FILE",
             "local JSON file of connection records keyed by conn_id, read instead of DynamoDB"),
 
+    /**
+     * Another database on the record's server: the connection keeps the record's host, port, user, credentials and
+     * TLS, and only the database differs (a tool that lists every database of a server, such as DBeaver's "Show all
+     * databases", reconnects per database with it). Unset or blank: the record's database. Not in an operator policy's
+     * default {@code allowedProperties} (docs/security.md).
+     */
+    DATABASE("database", null,
+            "another database on the record's server, with the record's host, port, user, credentials and TLS; "
+                    + "default: the record's database"),
+
     /** AWS region of the realm's DynamoDB table, SSM parameters and secrets; unset: the SDK's region chain. */
     AWS_REGION("awsRegion", null,
             "AWS region; default: the AWS SDK's region chain (AWS_REGION, aws.region, the profile's region)"),

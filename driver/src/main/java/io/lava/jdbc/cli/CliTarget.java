@@ -29,6 +29,11 @@ final class CliTarget {
                     + "e.g. -p awsRegion=eu-west-1 -p awsProfile=prod")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    @Option(names = "--database", paramLabel = "<name>",
+            description = "another database on the record's server, with the record's host, port, user, credentials "
+                    + "and TLS (the database property); default: the record's database")
+    String database;
+
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec spec;
 
@@ -55,10 +60,13 @@ final class CliTarget {
         return SharedEngine.get().open(jdbcUrl(), info());
     }
 
-    /** @return the {@code -p} properties */
+    /** @return the {@code -p} properties, and {@code --database} as the {@code database} property */
     private Properties info() {
         Properties info = new Properties();
         properties.forEach(info::setProperty);
+        if (database != null) {
+            info.setProperty(io.lava.jdbc.LavaPgProperty.DATABASE.getName(), database);
+        }
         return info;
     }
 

@@ -227,7 +227,9 @@ final public class Resolver {
             SecretFields merged = secret;
             String password = parameterValue;
             ResolvedConnection resolved = step(Step.CREDENTIALS, () -> {
-                ResolvedConnection of = ResolvedConnection.of(realm, record, password, merged);
+                // the database property picks another database of the record's server, nothing else
+                ResolvedConnection of = ResolvedConnection.of(realm, record, password, merged)
+                        .withDatabase(options.database());
                 if (record.host() == null) {
                     // the secret gave the host: checked before any token is signed or anything is sent to it
                     policy.checkHost("the host of the record's secret", of.host());

@@ -80,6 +80,16 @@ public record ResolvedConnection(String realm, String connId, LavaType type, Str
                 sslMode, sslCaFile);
     }
 
+    /**
+     * @param other another database on the same server, or {@code null}
+     * @return this connection to {@code other} instead of the record's database (host, port, user, password and TLS
+     *     unchanged); this connection itself for {@code null}
+     */
+    public ResolvedConnection withDatabase(String other) {
+        return other == null ? this : new ResolvedConnection(realm, connId, type, host, port, other, user, password,
+                passwordSource, sslMode, sslCaFile);
+    }
+
     /** @return this connection with {@code sslCaFile} replaced (a fetched bundle's local file) */
     public ResolvedConnection withSslCaFile(String localFile) {
         return new ResolvedConnection(realm, connId, type, host, port, database, user, password, passwordSource,

@@ -32,12 +32,17 @@ import org.postgresql.PGProperty;
  * @param pgProperties every property that is not the driver's own, minus {@code user} and {@code password}; immutable
  * @param loginTimeout the whole connect's time limit ({@link ConnectDeadline}): pgjdbc's {@code loginTimeout}
  *     property (seconds), else {@link java.sql.DriverManager#getLoginTimeout()}, when positive; else {@code null}
+ * @param database another database on the record's server ({@link LavaPgProperty#DATABASE}), or {@code null} for the
+ *     record's
  */
 public record ConnectionOptions(String connectionsTable, Path connectionsFile, AwsSettings aws, CallTimeouts timeouts,
                          Duration recordTtl,
                          Duration parameterTtl, Duration secretTtl, Duration maxStale, String iamHost, Integer iamPort,
                          Duration iamTokenTtl, SslMode sslMode, Map<String, String> pgProperties,
-                         Duration loginTimeout) {
+                         Duration loginTimeout, String database) {
+
+    /** PostgreSQL's longest identifier, in bytes ({@code NAMEDATALEN} - 1); a longer database name cannot exist. */
+    static final int MAX_DATABASE_BYTES = 63;
 
     /**
      * Reads and validates the driver's properties.
@@ -84,7 +89,27 @@ public record ConnectionOptions(String connectionsTable, Path connectionsFile, A
                 LavaPgProperty.IAM_TOKEN_TTL.getSeconds(all),
                 userSslMode(pg),
                 Map.copyOf(pg),
-                loginTimeout);
+                loginTimeout,
+                database(LavaPgProperty.DATABASE.get(all)));
+    }
+
+    /**
+     * @param value the {@code database} property, or {@code null}
+     * @return the database name, or {@code null} for the record's (unset or blank)
+     * @throws SourceException (08001) for a name longer than {@value #MAX_DATABASE_BYTES} bytes or holding a NUL, which
+     *     PostgreSQL cannot have
+     */
+    private static String database(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_DATABASE_BYTES
+                || value.indexOf('\0') >= 0) {
+            throw new SourceException(Errors.UNABLE_TO_CONNECT, "property " + LavaPgProperty.DATABASE.getName()
+                    + " is not a PostgreSQL database name (at most " + MAX_DATABASE_BYTES + " bytes, no NUL). Name "
+                    + "a database on the record's server, or leave it unset for the record's");
+        }
+        return value;
     }
 
     /** pgjdbc's rule: {@code sslmode} if set, else {@code ssl} true or empty means {@code verify-full}. */

@@ -60,6 +60,7 @@ class PolicyTest {
             "jdbc:lava-pg:acc/x?awsProfile=other",
             "jdbc:lava-pg:acc/x?iamHost=db.example.com",
             "jdbc:lava-pg:acc/x?iamPort=5433",
+            "jdbc:lava-pg:acc/x?database=postgres",
             "jdbc:lava-pg:acc/x?recordTtl=5",
             "jdbc:lava-pg:acc/x?sslfactory=org.postgresql.ssl.NonValidatingFactory",
             "jdbc:lava-pg:acc/x?sslhostnameverifier=x.Y",
@@ -97,6 +98,12 @@ class PolicyTest {
             """)
     void realmsOutsideTheListAreRefusedAndAllowedPropertiesPass(String url, String outcome) throws IOException {
         assertThat(refusal(policy("allowedRealms = acc, prod\n"), url)).startsWith(outcome);
+    }
+
+    @Test
+    void anotherDatabaseOfTheRecordsServerOnlyWhereThePolicyAllowsIt() throws IOException {
+        assertThat(refusal(policy("allowedProperties = database\n"), "jdbc:lava-pg:acc/x?database=sales"))
+                .isEqualTo("admitted");
     }
 
     @Test

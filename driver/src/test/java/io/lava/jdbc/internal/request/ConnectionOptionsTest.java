@@ -51,6 +51,26 @@ class ConnectionOptionsTest {
     }
 
     @Test
+    void databaseIsAnotherDatabaseOfTheRecordsServerAndNeverPassedToPgjdbc() {
+        assertThat(options("jdbc:lava-pg:prod/warehouse", NO_ENV).database()).isNull();
+        assertThat(options("jdbc:lava-pg:prod/warehouse?database=", NO_ENV).database()).isNull();
+        ConnectionOptions o = options("jdbc:lava-pg:prod/warehouse?database=sales%20eu", NO_ENV);
+        assertThat(o.database()).isEqualTo("sales eu");
+        assertThat(o.pgProperties()).doesNotContainKey("database");
+        assertThat(options("jdbc:lava-pg:prod/warehouse?database=" + "d".repeat(63), NO_ENV).database())
+                .hasSize(63);
+    }
+
+    @Test
+    void aDatabaseNameLongerThanPostgresqlsIdentifiersIsRefused() {
+        // 64 bytes in UTF-8
+        String setting = "database=é12345678901234567890123456789012345678901234567890123456789012";
+        assertThatThrownBy(() -> options("jdbc:lava-pg:prod/warehouse?" + setting, NO_ENV))
+                .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.sqlState()).isEqualTo("08001"))
+                .hasMessageContaining("property database is not a PostgreSQL database name");
+    }
+
+    @Test
     void loginTimeoutCapsTheAwsCallTimeout() {
         assertThat(options("jdbc:lava-pg:p/c?loginTimeout=4", NO_ENV).timeouts().apiCall())
                 .isEqualTo(Duration.ofSeconds(4));

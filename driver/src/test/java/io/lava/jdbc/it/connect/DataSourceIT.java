@@ -42,6 +42,7 @@ class DataSourceIT {
         aws = localAws;
         pg.createRole("ds_etl", PASSWORD);
         pg.createDatabase("ds_dw", "ds_etl");
+        pg.createDatabase("ds_other", "ds_etl");
         SecretLeakGuard.secret(TYPED_PASSWORD);
     }
 
@@ -75,6 +76,22 @@ class DataSourceIT {
             assertThat(query(c, "select current_database()")).isEqualTo("ds_dw");
             assertThat(query(c, "select current_setting('application_name')")).isEqualTo("lv-" + realm + "-warehouse");
             assertThat(c.unwrap(PGConnection.class)).isNotNull();
+        }
+    }
+
+    @Test
+    void setDatabaseReachesAnotherDatabaseOfTheRecordsServer() throws Exception {
+        String realm = realm("warehouse");
+        LavaPgDataSource ds = dataSource(realm, "warehouse");
+        ds.setDatabase("ds_other");
+        assertThat(ds.getDatabase()).isEqualTo("ds_other");
+        try (Connection c = ds.getConnection()) {
+            assertThat(query(c, "select current_database()")).isEqualTo("ds_other");
+            assertThat(query(c, "select current_user")).isEqualTo("ds_etl");
+        }
+        ds.setDatabase(" ");
+        try (Connection c = ds.getConnection()) {
+            assertThat(query(c, "select current_database()")).as("blank: the record's").isEqualTo("ds_dw");
         }
     }
 

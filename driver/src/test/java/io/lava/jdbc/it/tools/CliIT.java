@@ -79,6 +79,7 @@ class CliIT {
         pg.createRole("cli_sm", SECRET_PASSWORD);
         pg.createTlsOnlyRole("cli_iam", "not-a-token-" + System.nanoTime());
         pg.createDatabase("cli_db", "cli_etl");
+        pg.createDatabase("cli_other", "cli_etl");
         aws.createConnectionsTable(REALM);
         aws.putParameter("/lava/cli/etl", PASSWORD);
         aws.putParameter("/lava/cli/long", LONG_PASSWORD);
@@ -250,6 +251,15 @@ class CliIT {
                 "-p", "sslmode=disable", REALM + "/warehouse");
         assertThat(run.exitCode()).as(run.all()).isZero();
         assertThat(run.out()).containsPattern("tls: +no TLS\n");
+    }
+
+    @Test
+    void checkReachesAnotherDatabaseOfTheRecordsServerWithDatabase() {
+        Run run = cli("check", "--database", "cli_other", url("warehouse"));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).containsPattern("user: +cli_etl\n").containsPattern("database: +cli_other\n")
+                .containsPattern("server: +PostgreSQL .* at " + pg.host() + ":" + pg.port());
+        noSecretIn(run);
     }
 
     @Test

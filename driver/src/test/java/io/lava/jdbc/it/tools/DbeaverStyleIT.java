@@ -40,6 +40,9 @@ class DbeaverStyleIT {
         aws = localAws;
         pg.createRole("dbv_etl", PASSWORD);
         pg.createDatabase("dbv_dw", "dbv_etl");
+        pg.createDatabase("dbv_other", "dbv_etl");
+        pg.execute("dbv_other", "create table dbv_marker as select 'other' as db; "
+                + "grant select on dbv_marker to dbv_etl");
         LavaRealm.create(aws, pg, "dbeaver").postgres("warehouse", "dbv_dw", "dbv_etl", "/lava/dbeaver/etl",
                 PASSWORD);
         SecretLeakGuard.secret(TYPED_PASSWORD);
@@ -70,6 +73,57 @@ class DbeaverStyleIT {
         assertThat(infos).filteredOn(i -> i.name.toLowerCase(java.util.Locale.ROOT).contains("password"))
                 .allSatisfy(i -> assertThat(i.value).as(i.name).isNull());
         assertThat(Arrays.stream(infos).map(i -> i.value)).doesNotContain(TYPED_PASSWORD, PASSWORD);
+    }
+
+    /**
+     * The driver definition of docs/dbeaver.md, "Show all databases": driver type PostgreSQL, URL template
+     * {@value #TEMPLATE}, the connection's Host {@code <realm>/<conn_id>} and Database the record's database. DBeaver
+     * (its PostgreSQL data source) connects once to list {@code pg_database}, then, for each database other than the
+     * connection's, copies the connection configuration with that database name and builds the URL from the template
+     * again ({@code PostgreDataSource.openConnection}, {@code DatabaseURL.generateUrl}: a {@code [...]} part whose
+     * variable is empty is left out). Each such connect reaches its database with the record's user and password.
+     */
+    @Test
+    void showAllDatabasesReconnectsPerDatabaseWithTheRecordsCredentials() throws Exception {
+        Driver driver = loadDriverAsDbeaverDoes();
+        Properties props = LavaRealm.awsProperties(aws);
+        String host = "dbeaver/warehouse";
+        String configured = "dbv_dw";
+        List<String> databases = new java.util.ArrayList<>();
+        try (Connection bootstrap = driver.connect(dbeaverUrl(host, configured), props);
+             Statement s = bootstrap.createStatement();
+             ResultSet rs = s.executeQuery("SELECT db.datname FROM pg_catalog.pg_database db WHERE datallowconn "
+                     + "AND NOT datistemplate AND has_database_privilege(db.datname, 'CONNECT') ORDER BY 1")) {
+            while (rs.next()) {
+                databases.add(rs.getString(1));
+            }
+        }
+        assertThat(databases).contains("dbv_dw", "dbv_other", "postgres");
+        for (String database : databases) {
+            // the connection's own database through its own URL, every other one through the template again
+            String url = dbeaverUrl(host, database);
+            try (Connection c = driver.connect(url, props); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select current_database(), current_user")) {
+                rs.next();
+                assertThat(rs.getString(1)).as(url).isEqualTo(database);
+                assertThat(rs.getString(2)).isEqualTo("dbv_etl");
+            }
+        }
+        assertThat(dbeaverUrl(host, "dbv_other")).isEqualTo("jdbc:lava-pg:dbeaver/warehouse?database=dbv_other");
+        assertThat(dbeaverUrl(host, "")).isEqualTo("jdbc:lava-pg:dbeaver/warehouse");
+        try (Connection c = driver.connect(dbeaverUrl(host, "dbv_other"), props)) {
+            assertThat(io.lava.jdbc.testing.Sql.value(c, "select db from dbv_marker")).isEqualTo("other");
+        }
+    }
+
+    /** The URL template of the DBeaver driver definition in docs/dbeaver.md. */
+    static final String TEMPLATE = "jdbc:lava-pg:{host}[?database={database}]";
+
+    /** {@link #TEMPLATE} filled as DBeaver's {@code DatabaseURL.generateUrl} fills it. */
+    private static String dbeaverUrl(String host, String database) {
+        String url = TEMPLATE.replace("{host}", host);
+        return database.isEmpty() ? url.replaceAll("\\[[^\\]]*\\]", "")
+                : url.replace("[", "").replace("]", "").replace("{database}", database);
     }
 
     @Test
