@@ -89,6 +89,16 @@ class SecretMergeTest {
     }
 
     @Test
+    void anotherDatabaseKeepsEverythingElseOfTheRecord() {
+        ResolvedConnection r = ResolvedConnection.of("p", record("db.example.com", 5433, "d", "u", null,
+                "postgres-aurora"), null, SecretFields.NONE).withPassword("tok");
+        ResolvedConnection other = r.withDatabase("sales");
+        assertThat(other.database()).isEqualTo("sales");
+        assertThat(other).usingRecursiveComparison().ignoringFields("database").isEqualTo(r);
+        assertThat(r.withDatabase(null)).isSameAs(r);
+    }
+
+    @Test
     void iamTypeWithoutUserNamesTheField() {
         assertThatThrownBy(() -> ResolvedConnection.of("p", record("h", 1, "d", null, null, "postgres-aurora"), null,
                 SecretFields.NONE))
