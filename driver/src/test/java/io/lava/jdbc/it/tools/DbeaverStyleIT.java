@@ -119,6 +119,13 @@ class DbeaverStyleIT {
     /** The URL template of the DBeaver driver definition in docs/dbeaver.md. */
     static final String TEMPLATE = "jdbc:lava-pg:{host}[?database={database}]";
 
+    @Test
+    void theTemplateIsTheOneTheDocsGive() {
+        assertThat(io.lava.jdbc.testing.Docs.section("docs/dbeaver.md",
+                "## Every database of the record's server (\"Show all databases\")"))
+                .contains("URL template `" + TEMPLATE + "`", "*Driver type*: PostgreSQL", "*Show all databases*");
+    }
+
     /** {@link #TEMPLATE} filled as DBeaver's {@code DatabaseURL.generateUrl} fills it. */
     private static String dbeaverUrl(String host, String database) {
         String url = TEMPLATE.replace("{host}", host);
