@@ -10,6 +10,7 @@ import io.lava.jdbc.testing.LocalAws;
 import io.lava.jdbc.testing.LocalPostgres;
 import io.lava.jdbc.testing.PostgresExtension;
 import io.lava.jdbc.testing.SecretLeakGuard;
+import io.lava.jdbc.testing.Slow;
 import io.lava.jdbc.testing.Sql;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -27,7 +28,7 @@ import org.apache.flink.connector.jdbc.core.database.JdbcFactory;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.CollectionUtil;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SSM stub its password, the throwaway PostgreSQL (TLS) the tables. Each query runs as a Flink job on the local
  * MiniCluster a {@link TableEnvironment} starts in this JVM; no table names a {@code driver}.
  */
+@Slow
 @ExtendWith({PostgresExtension.class, AwsExtension.class, SecretLeakGuard.class})
 class LavaPgFlinkIT {
     private static final String PASSWORD = "flink-Pa55-w0rd!";
@@ -73,12 +75,9 @@ class LavaPgFlinkIT {
     }
 
     /** The rows of a Flink query, each as Flink prints a row ({@code +I[1, Ada]}), in the order they come. */
-    private static List<String> flinkRows(String query) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (CloseableIterator<Row> it = flink.executeSql(query).collect()) {
-            it.forEachRemaining(row -> rows.add(row.toString()));
-        }
-        return rows;
+    private static List<String> flinkRows(String query) {
+        // read to the end, which closes the iterator and ends the job
+        return CollectionUtil.iteratorToList(flink.executeSql(query).collect()).stream().map(Row::toString).toList();
     }
 
     /** {@code 'url' = '<the harness URL>'}: a DDL string literal, its quotes doubled. */
