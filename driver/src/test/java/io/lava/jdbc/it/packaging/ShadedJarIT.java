@@ -108,6 +108,9 @@ public class ShadedJarIT {
                 .contains("META-INF/services/java.sql.Driver");
         assertThat(text("META-INF/services/java.sql.Driver"))
                 .contains("io.lava.jdbc.LavaPgDriver", "org.postgresql.Driver");
+        assertThat(text("META-INF/services/org.apache.flink.connector.jdbc.core.database.JdbcFactory"))
+                .as("the Flink JDBC factory, under the connector's own (unrelocated) interface name")
+                .contains("io.lava.jdbc.flink.LavaPgJdbcFactory");
         assertThat(text("META-INF/services/io.lava.jdbc.shaded.software.amazon.awssdk.http.SdkHttpService"))
                 .contains("io.lava.jdbc.shaded.software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService");
         for (String service : services) {

@@ -62,6 +62,9 @@ class ShadedJarReferencesIT {
                     "Spark: the driver's Spark dialect and plugin (io.lava.jdbc.spark) are loaded only by Spark"
                             + " (spark.plugins names the plugin, which registers the dialect), so Spark is there"
                             + " whenever they are (a provided dependency)"),
+            Allowance.absent("org/apache/flink/**",
+                    "Flink and its JDBC connector: the driver's JDBC factory (io.lava.jdbc.flink) is loaded only by the"
+                            + " connector's own ServiceLoader, so Flink is there whenever it is (a provided dependency)"),
             Allowance.absent("scala/**",
                     "the Scala library, named by the same Spark classes (scala.Option, scala.collection.immutable.Map,"
                             + " scala.Function1): Spark brings it, in Scala 2.12 or 2.13"),
