@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@link Telemetry} through the OpenTelemetry API: per connect, a span {@value #CONNECT_SPAN} with a child span per
@@ -41,6 +43,7 @@ import java.util.function.Supplier;
  * that overlapped (a secret read while the SSM parameter is read) are shown one after the other.
  */
 final class OpenTelemetryConnects extends Telemetry {
+    private static final Logger LOG = Logger.getLogger(OpenTelemetryConnects.class.getName());
 
     /** The instrumentation scope: the driver's package and version. */
     static final String SCOPE = "io.lava.jdbc";
@@ -74,6 +77,8 @@ final class OpenTelemetryConnects extends Telemetry {
     private final Supplier<OpenTelemetry> source;
     /** The instruments of the OpenTelemetry last used, built once per instance. */
     private volatile Instruments instruments;
+    /** Whether using the API failed once ({@link #broke}): then nothing is recorded any more. */
+    private volatile boolean broken;
 
     OpenTelemetryConnects(Supplier<OpenTelemetry> source) {
         this.source = source;
@@ -127,6 +132,32 @@ final class OpenTelemetryConnects extends Telemetry {
 
     @Override
     public Connect start() {
+        if (broken) {
+            return null;
+        }
+        try {
+            return startSpan();
+        } catch (RuntimeException | LinkageError e) {
+            broke(e);
+            return null;
+        }
+    }
+
+    /**
+     * Turns the telemetry off for good, with one WARNING: a part of the OpenTelemetry API missing or mismatched (e.g.
+     * {@code opentelemetry-api} without {@code opentelemetry-context}, or the latter without
+     * {@code opentelemetry-common}) or an SDK that throws must never fail a connect.
+     */
+    void broke(Throwable e) {
+        if (!broken) {
+            broken = true;
+            LOG.log(Level.WARNING, "lava-pg: the driver's OpenTelemetry spans and metrics are off: the OpenTelemetry "
+                    + "API on the class path could not be used (" + e + "). Put opentelemetry-api with its "
+                    + "dependencies (opentelemetry-context, opentelemetry-common) of one version on the class path", e);
+        }
+    }
+
+    private Connect startSpan() {
         OpenTelemetry otel = source.get();
         if (otel == null) {
             return null;
@@ -139,7 +170,7 @@ final class OpenTelemetryConnects extends Telemetry {
         long startEpochNanos = epochNanos();
         Span span = in.tracer().spanBuilder(CONNECT_SPAN).setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS).startSpan();
-        return new Traced(in, span, span.makeCurrent(), startEpochNanos, System.nanoTime());
+        return new Traced(in, span, span.makeCurrent(), startEpochNanos, System.nanoTime(), this);
     }
 
     /** @return the wall-clock time, in nanoseconds since the epoch */
@@ -158,14 +189,17 @@ final class OpenTelemetryConnects extends Telemetry {
         private final Scope scope;
         private final long startEpochNanos;
         private final long startNanoTime;
+        private final OpenTelemetryConnects owner;
         private final List<Step> steps = new ArrayList<>(4);
 
-        Traced(Instruments in, Span span, Scope scope, long startEpochNanos, long startNanoTime) {
+        Traced(Instruments in, Span span, Scope scope, long startEpochNanos, long startNanoTime,
+               OpenTelemetryConnects owner) {
             this.in = in;
             this.span = span;
             this.scope = scope;
             this.startEpochNanos = startEpochNanos;
             this.startNanoTime = startNanoTime;
+            this.owner = owner;
         }
 
         @Override
@@ -175,7 +209,15 @@ final class OpenTelemetryConnects extends Telemetry {
 
         @Override
         public void connected(String realm, String connId, long connectNanos, int attempts, boolean reused) {
-            scope.close();
+            try {
+                scope.close();
+                report(realm, connId, connectNanos, attempts, reused);
+            } catch (RuntimeException | LinkageError e) {
+                owner.broke(e);
+            }
+        }
+
+        private void report(String realm, String connId, long connectNanos, int attempts, boolean reused) {
             long elapsed = System.nanoTime() - startNanoTime;
             long end = startEpochNanos + elapsed;
             if (span.isRecording()) {
@@ -206,7 +248,15 @@ final class OpenTelemetryConnects extends Telemetry {
 
         @Override
         public void failed(String realm, String connId, String sqlState) {
-            scope.close();
+            try {
+                scope.close();
+                reportFailure(realm, connId, sqlState);
+            } catch (RuntimeException | LinkageError e) {
+                owner.broke(e);
+            }
+        }
+
+        private void reportFailure(String realm, String connId, String sqlState) {
             long elapsed = System.nanoTime() - startNanoTime;
             if (span.isRecording()) {
                 if (realm != null) {

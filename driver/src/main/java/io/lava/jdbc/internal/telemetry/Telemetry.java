@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * application's own copy of the API to its SDK, which it cannot do for a relocated copy.
  *
  * <p>Cost: with the API absent, one call that returns {@code null} per connect; the caller
- * ({@link io.lava.jdbc.internal.engine.Engine#open}) does nothing more. Thread-safe.
+ * ({@link io.lava.jdbc.internal.engine.Engine#open}) does nothing more. Never fails a connect: an API that cannot be
+ * used (a jar of it missing, an SDK that throws) turns the telemetry off with one WARNING. Thread-safe.
  */
 public abstract class Telemetry {
 

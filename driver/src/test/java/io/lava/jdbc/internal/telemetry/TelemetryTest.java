@@ -174,6 +174,19 @@ class TelemetryTest {
         assertThat(Telemetry.OFF.start()).isNull();
     }
 
+    /** A part of the API missing (here: thrown when asked for the OpenTelemetry) never fails a connect. */
+    @Test
+    void anApiThatCannotBeUsedTurnsTheTelemetryOffForGood() {
+        AtomicInteger asked = new AtomicInteger();
+        OpenTelemetryConnects broken = new OpenTelemetryConnects(() -> {
+            asked.incrementAndGet();
+            throw new NoClassDefFoundError("io/opentelemetry/common/ComponentLoader");
+        });
+        assertThat(broken.start()).isNull();
+        assertThat(broken.start()).isNull();
+        assertThat(asked).hasValue(1);
+    }
+
     private static SpanData named(List<SpanData> all, String name) {
         return all.stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
     }
