@@ -5,13 +5,13 @@ import io.lava.jdbc.internal.Errors;
 import io.lava.jdbc.internal.SourceException;
 import io.lava.jdbc.internal.Version;
 import io.lava.jdbc.internal.engine.Engine;
+import io.lava.jdbc.internal.engine.EngineDriver;
 import io.lava.jdbc.internal.engine.SharedEngine;
 import io.lava.jdbc.internal.request.ConnectionRef;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.runtime.ObjectMethods;
-import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 /**
  * JDBC driver for {@code jdbc:lava-pg:<realm>/<conn_id>} URLs: reads the lava connection record, resolves its
  * credentials (SSM SecureString, Secrets Manager, or an RDS IAM token over enforced TLS) and returns pgjdbc's own
- * {@link Connection} to the database it describes, so {@code unwrap(PGConnection.class)} works and the metadata says
+ * {@link java.sql.Connection} to the database it describes, so {@code unwrap(PGConnection.class)} works and the metadata says
  * {@code PostgreSQL}.
  *
  * <p>Registered with {@link DriverManager} by {@code META-INF/services/java.sql.Driver} and by this class's static
@@ -55,7 +55,7 @@ import java.util.logging.Logger;
  * record, parameter value, secret and token it used from the caches, resolves them again and retries once, so a
  * rotated password is picked up without an operator; a second refusal is reported as such.
  */
-public class LavaPgDriver implements Driver {
+public class LavaPgDriver extends EngineDriver implements Driver {
     private static final Logger PARENT_LOGGER = Logger.getLogger("io.lava.jdbc");
     private static final Logger LOG = Logger.getLogger(LavaPgDriver.class.getName());
 
@@ -78,12 +78,18 @@ public class LavaPgDriver implements Driver {
 
     /** Creates a driver that connects through the class loader's shared engine (built on first use). */
     public LavaPgDriver() {
+        super(LavaPgDriver::engineOf);
         this.engine = null;
     }
 
     /** @param engine an engine of the caller's (tests), used instead of the shared one and never closed here */
     LavaPgDriver(Engine engine) {
+        super(LavaPgDriver::engineOf);
         this.engine = engine;
+    }
+
+    private static Engine engineOf(EngineDriver driver) throws SQLException {
+        return ((LavaPgDriver) driver).engine();
     }
 
     /**
@@ -216,22 +222,9 @@ public class LavaPgDriver implements Driver {
         return engine().resolve(url, info);
     }
 
-    /**
-     * Opens a connection ({@link Engine#open}: reuse or resolve, pgjdbc, one retry with fresh credentials when the
-     * server refuses them).
-     *
-     * @param url a JDBC URL; any URL not starting with {@code jdbc:lava-pg:} yields {@code null}
-     * @param info properties from the tool, may be {@code null}; {@code user} and {@code password} are ignored
-     * @return pgjdbc's connection, or {@code null} for a foreign URL
-     * @throws SQLException see the class description for SQLStates; {@code 08001} through a deregistered instance
-     */
-    @Override
-    public Connection connect(String url, Properties info) throws SQLException {
-        if (!acceptsURL(url)) {
-            return null;
-        }
-        return engine().open(url, info).connection();
-    }
+    // connect(String, Properties) is inherited from EngineDriver, and must stay there: declared in this class, the
+    // OpenTelemetry Java agent would record this driver's URL for the connection, over pgjdbc's (EngineDriver's
+    // description, docs/opentelemetry.md)
 
     /** @return whether {@code url} starts with {@code jdbc:lava-pg:}; never throws */
     @Override

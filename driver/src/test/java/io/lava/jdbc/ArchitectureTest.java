@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package listing shows the flow, and the flow has no loops: request → record → aws → sources → cache → pg →
- * engine → the public API, the command line and the tool integrations (docs/architecture.md).
+ * telemetry → engine → the public API, the command line and the tool integrations (docs/architecture.md).
  */
 class ArchitectureTest {
     /** The internal packages in the order a connect passes through them: each may use only those before it. */
-    private static final List<String> FLOW = List.of("request", "policy", "record", "aws", "sources", "cache", "pg", "engine", "hook");
+    private static final List<String> FLOW = List.of("request", "policy", "record", "aws", "sources", "cache", "pg", "telemetry", "engine",
+            "hook");
     private static final Pattern INTERNAL_IMPORT =
             Pattern.compile("^import (?:static )?io\\.lava\\.jdbc\\.internal\\.([a-z]+)\\.", Pattern.MULTILINE);
     /** Text blocks, strings, character literals and comments: where a class name is not a use of the class. */
@@ -134,7 +135,8 @@ class ArchitectureTest {
     void onlyTheEngineAndItsCallersReachTheEngine() {
         noClasses().that().resideInAnyPackage("io.lava.jdbc.internal.request..", "io.lava.jdbc.internal.record..",
                         "io.lava.jdbc.internal.aws..", "io.lava.jdbc.internal.sources..",
-                        "io.lava.jdbc.internal.cache..", "io.lava.jdbc.internal.pg..")
+                        "io.lava.jdbc.internal.cache..", "io.lava.jdbc.internal.pg..",
+                        "io.lava.jdbc.internal.telemetry..")
                 .should().dependOnClassesThat().resideInAPackage("io.lava.jdbc.internal.engine..")
                 .check(classes);
     }

@@ -31,6 +31,25 @@ class LavaPgDriverTest {
         assertThat(driver.connect(url, null)).isNull();
     }
 
+    /**
+     * The OpenTelemetry Java agent rewrites the {@code connect(String, Properties)} that a class implementing
+     * {@link Driver} declares, and records that call's URL for the connection: the driver inherits its connect from
+     * a class that does not implement {@link Driver}, so pgjdbc's own connect is the one recorded
+     * (docs/opentelemetry.md; OpenTelemetryAgentIT runs the agent).
+     */
+    @Test
+    void connectIsInheritedFromAClassTheOpenTelemetryAgentLeavesAlone() throws NoSuchMethodException {
+        assertThat(Arrays.stream(LavaPgDriver.class.getDeclaredMethods()).map(java.lang.reflect.Method::getName))
+                .noneMatch(name -> name.startsWith("connect"));
+        Class<?> declaring = LavaPgDriver.class.getMethod("connect", String.class, Properties.class)
+                .getDeclaringClass();
+        assertThat(declaring).isEqualTo(io.lava.jdbc.internal.engine.EngineDriver.class);
+        assertThat(Driver.class.isAssignableFrom(declaring)).isFalse();
+        assertThat(java.lang.reflect.Modifier.isPublic(declaring.getModifiers()))
+                .as("public: javac adds a bridge method for a public method inherited from a package-private class")
+                .isTrue();
+    }
+
     @Test
     void registeredThroughServiceLoaderAndStaticInitializer() throws SQLException {
         assertThat(ServiceLoader.load(Driver.class).stream().map(ServiceLoader.Provider::type))

@@ -15,6 +15,8 @@ import io.lava.jdbc.internal.aws.AwsClientRegistry;
 import io.lava.jdbc.internal.sources.AwsSources;
 import io.lava.jdbc.internal.aws.AwsThreads;
 import io.lava.jdbc.internal.sources.Sources;
+import io.lava.jdbc.internal.telemetry.Telemetries;
+import io.lava.jdbc.internal.telemetry.Telemetry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,9 +54,11 @@ final public class Engine implements AutoCloseable {
      * @param connectNanos how long pgjdbc's connect took (the successful one), in nanoseconds
      * @param refused the server's refusal of the first credentials when the connect was retried with fresh ones, else
      *     {@code null}
+     * @param attempts how many times pgjdbc connected: 1, more after refused credentials
+     * @param reused whether {@code resolution} was an earlier connect's, reused
      */
     public record Opened(Connection connection, ConnectionRequest request, Resolution resolution, long connectNanos,
-                  SQLException refused) {
+                  SQLException refused, int attempts, boolean reused) implements ConnectTrace.Outcome {
     }
 
     private final Policy policy;
@@ -68,6 +72,8 @@ final public class Engine implements AutoCloseable {
     private final Resolver resolver;
     private final ReusedResolutions reuse;
     private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+    /** The driver's spans and metrics ({@link ConnectTrace}); {@link Telemetry#OFF} without the OpenTelemetry API. */
+    private final Telemetry telemetry = Telemetries.get();
     /** The engine's own pool for {@link Resolver}'s concurrent reads, or {@code null} when the caller gave one. */
     private final ExecutorService ownFetches;
     /** The engine's own threads for background refreshes, or {@code null} when the caller gave an executor. */
@@ -198,6 +204,14 @@ final public class Engine implements AutoCloseable {
      * @throws SQLException see {@link io.lava.jdbc.LavaPgDriver} for SQLStates
      */
     public Opened open(String url, Properties info) throws SQLException {
+        Telemetry.Connect traced = telemetry.start();
+        if (traced != null) {
+            return ConnectTrace.open(traced, url, info, env, this::openUntraced);
+        }
+        return openUntraced(url, info);
+    }
+
+    private Opened openUntraced(String url, Properties info) throws SQLException {
         PreparedConnection resolved = resolve(url, info);
         try {
             return open(resolved);
@@ -238,7 +252,7 @@ final public class Engine implements AutoCloseable {
         try {
             Connection c = PgDelegate.connect(pgjdbc, request.options(), resolution.connection(), env, false,
                     deadline);
-            return new Opened(c, request, resolution, ticker.read() - start, null);
+            return new Opened(c, request, resolution, ticker.read() - start, null, 1, resolved.reused());
         } catch (SQLException refused) {
             if (!ConnectFailures.credentialsRefused(refused)) {
                 throw refused;
@@ -298,7 +312,7 @@ final public class Engine implements AutoCloseable {
             try {
                 Connection c = PgDelegate.connect(pgjdbc, request.options(), again.connection(), env, true,
                         deadline);
-                return new Opened(c, request, again, ticker.read() - retryStart, refused);
+                return new Opened(c, request, again, ticker.read() - retryStart, refused, 1 + tries, false);
             } catch (SQLException next) {
                 if (next != refused) {
                     next.addSuppressed(refused);

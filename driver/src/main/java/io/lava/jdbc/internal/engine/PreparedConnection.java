@@ -13,8 +13,21 @@ import io.lava.jdbc.internal.request.ConnectionRequest;
  * @param request the parsed URL and the driver's validated options
  * @param resolution the resolved connection and how each step was served
  * @param deadline the connect's deadline ({@code loginTimeout}), started when the connect started
+ * @param reused whether {@code resolution} is an earlier connect's, reused ({@link ReusedResolutions})
  */
-public record PreparedConnection(ConnectionRequest request, Resolution resolution, ConnectDeadline deadline) {
+public record PreparedConnection(ConnectionRequest request, Resolution resolution, ConnectDeadline deadline,
+                                 boolean reused) {
+
+    /**
+     * A connect that resolved anew.
+     *
+     * @param request the parsed URL and the driver's validated options
+     * @param resolution the resolved connection and how each step was served
+     * @param deadline the connect's deadline
+     */
+    public PreparedConnection(ConnectionRequest request, Resolution resolution, ConnectDeadline deadline) {
+        this(request, resolution, deadline, false);
+    }
 
     /** @return the parsed URL: realm, conn_id and the merged properties */
     public ConnectionRef ref() {

@@ -23,6 +23,34 @@ import java.util.function.Supplier;
 public record Resolution(ResolvedConnection connection, List<StepTiming> steps, Runnable invalidation,
                          Runnable passwordInvalidation, boolean reusable, long reusableUntilNanos) {
 
+    /** How a step's value was served. */
+    public enum CacheUse {
+        /** From the cache, current. */
+        HIT("hit"),
+        /** From the cache, past its TTL, because reading it again failed ({@code maxStale}). */
+        STALE("stale"),
+        /** Not in the cache (or due): read from its source and cached. */
+        MISS("miss"),
+        /** Read from its source past the cache (a TTL of zero). */
+        UNCACHED("uncached");
+
+        /** The value of {@code lava.cache}. */
+        public final String label;
+
+        CacheUse(String label) {
+            this.label = label;
+        }
+
+        /**
+         * @param fromCache whether the caller got the value without waiting on the source
+         * @param stale whether it is past its TTL because reading it again failed
+         * @return how the value was served
+         */
+        public static CacheUse of(boolean fromCache, boolean stale) {
+            return stale ? STALE : fromCache ? HIT : MISS;
+        }
+    }
+
     /**
      * One resolution step.
      *
@@ -31,8 +59,22 @@ public record Resolution(ResolvedConnection connection, List<StepTiming> steps, 
      * @param fromCache whether the value came from the cache (no AWS call, no file read)
      * @param describer says where the value came from; called only when someone asks ({@link #source()}), so that
      *     warm connects build no strings
+     * @param cache how the cache served the value (the driver's spans, {@code lava.cache})
      */
-    public record StepTiming(Errors.Step step, long nanos, boolean fromCache, Supplier<String> describer) {
+    public record StepTiming(Errors.Step step, long nanos, boolean fromCache, Supplier<String> describer,
+                             CacheUse cache) {
+        /**
+         * A step whose cache use follows from {@code fromCache}: {@link CacheUse#HIT} or {@link CacheUse#MISS}.
+         *
+         * @param step the step
+         * @param nanos how long it took, in nanoseconds
+         * @param fromCache whether the value came from the cache
+         * @param describer says where the value came from
+         */
+        public StepTiming(Errors.Step step, long nanos, boolean fromCache, Supplier<String> describer) {
+            this(step, nanos, fromCache, describer, fromCache ? CacheUse.HIT : CacheUse.MISS);
+        }
+
         /**
          * @return where the value came from, e.g. {@code record 'warehouse' from DynamoDB table
          *     'lava.prod.connections' (eu-west-1)}; never a secret

@@ -296,14 +296,14 @@ final public class Resolver {
             if (ttl.isZero()) {
                 V value = RefreshingCache.load(key, timeouts);
                 return new Fetched<>(value, null, false, true, 0, new Resolution.StepTiming(step,
-                        nanoTime.getAsLong() - start, false, key::describe));
+                        nanoTime.getAsLong() - start, false, key::describe, Resolution.CacheUse.UNCACHED));
             }
             RefreshingCache<K, V> cache = kind.apply(ttl);
             RefreshingCache.Lookup<V> lookup = cache.get(key, timeouts, options.timeouts());
             long due = lookup.stale() ? 0 : cache.refreshDueNanos(lookup.entry());
             return new Fetched<>(lookup.value(), () -> cache.invalidate(key, lookup.entry()), lookup.stale(), false,
                     due, new Resolution.StepTiming(step, nanoTime.getAsLong() - start, lookup.fromCache(),
-                    key::describe));
+                    key::describe, Resolution.CacheUse.of(lookup.fromCache(), lookup.stale())));
         }
 
         /** As {@link #keep(Fetched)}, remembering the entry's drop under {@code step}. */

@@ -107,7 +107,7 @@ final public class ReusedResolutions {
                 && nanoTime.getAsLong() - last.resolution().reusableUntilNanos() < 0) {
             last.resolution().countReuse(metrics);
             return new PreparedConnection(last.request(), last.resolution(),
-                    ConnectDeadline.startedAt(nanoTime, start, last.request().options().loginTimeout()));
+                    ConnectDeadline.startedAt(nanoTime, start, last.request().options().loginTimeout()), true);
         }
         ConnectionRequest request = last != null ? last.request() : ConnectionRequest.of(url, info, env, policy::admit);
         ConnectDeadline deadline = ConnectDeadline.startedAt(nanoTime, start, request.options().loginTimeout());

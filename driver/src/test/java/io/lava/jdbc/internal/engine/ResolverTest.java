@@ -198,6 +198,8 @@ class ResolverTest {
         assertThat(second.steps()).extracting(Resolution.StepTiming::nanos).containsOnly(0L);
         assertThat(second.steps()).extracting(Resolution.StepTiming::fromCache)
                 .containsExactly(true, true, true);
+        assertThat(first.steps()).extracting(Resolution.StepTiming::cache).containsOnly(Resolution.CacheUse.MISS);
+        assertThat(second.steps()).extracting(Resolution.StepTiming::cache).containsOnly(Resolution.CacheUse.HIT);
     }
 
     @ParameterizedTest(name = "{0}: reusable until {1} s")
@@ -255,6 +257,8 @@ class ResolverTest {
         Resolution r = resolve("jdbc:lava-pg:prod/wh?recordTtl=0");
         assertThat(r.steps().get(0).nanos()).isEqualTo(20_000_000L);
         assertThat(r.steps().get(0).fromCache()).isFalse();
+        assertThat(r.steps().get(0).cache()).isEqualTo(Resolution.CacheUse.UNCACHED);
+        assertThat(r.steps().get(0).cache().label).isEqualTo("uncached");
         assertThat(r.steps().get(0).source()).isEqualTo("record 'wh' from fake records");
     }
 
@@ -268,6 +272,9 @@ class ResolverTest {
         Resolution stale = resolve("jdbc:lava-pg:prod/wh");
         assertThat(stale.connection().password()).isEqualTo("pw");
         assertThat(stale.reusable()).isFalse();
+        assertThat(stale.steps()).extracting(Resolution.StepTiming::cache)
+                .containsExactly(Resolution.CacheUse.STALE, Resolution.CacheUse.HIT);
+        assertThat(stale.steps().get(0).cache().label).isEqualTo("stale");
     }
 
     @Test

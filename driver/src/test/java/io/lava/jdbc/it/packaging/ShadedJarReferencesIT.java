@@ -68,6 +68,12 @@ class ShadedJarReferencesIT {
             Allowance.absent("scala/**",
                     "the Scala library, named by the same Spark classes (scala.Option, scala.collection.immutable.Map,"
                             + " scala.Function1): Spark brings it, in Scala 2.12 or 2.13"),
+            Allowance.absent("io/opentelemetry/api/**",
+                    "the OpenTelemetry API, for the driver's own spans and metrics (io.lava.jdbc.internal.telemetry):"
+                            + " used only when the application has it on its class path (Telemetry.get checks), never"
+                            + " bundled, so that the OpenTelemetry Java agent can bridge the application's copy"),
+            Allowance.absent("io/opentelemetry/context/**",
+                    "the OpenTelemetry API's context (opentelemetry-context), which comes with the API"),
             Allowance.absent("liquibase/**",
                     "Liquibase: the driver's Liquibase extension (io.lava.jdbc.liquibase) is loaded only by"
                             + " Liquibase's own ServiceLoader, so Liquibase is there whenever it is (a provided"
