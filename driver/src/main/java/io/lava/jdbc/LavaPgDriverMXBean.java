@@ -81,4 +81,13 @@ public interface LavaPgDriverMXBean {
      *     force; empty without a policy, or when the file could not be read (every connect is then refused)
      */
     String getPolicySha256();
+
+    /**
+     * @return the driver's version, as {@link java.sql.Driver#getMajorVersion()} and {@code getMinorVersion()} give
+     *     its first two numbers (e.g. {@code 1.0.0})
+     */
+    String getVersion();
+
+    /** @return the commit the driver was built from (full id), {@code unknown} when built outside a git checkout */
+    String getCommit();
 }

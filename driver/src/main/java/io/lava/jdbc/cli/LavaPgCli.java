@@ -104,12 +104,15 @@ public final class LavaPgCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code --version}: the driver's build version. */
+    /**
+     * {@code --version}: the driver's version, the pgjdbc and AWS SDK it runs with (in the {@code -all} jar, the ones
+     * it bundles) and the commit it was built from.
+     */
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"lava-pg-jdbc " + Version.FULL,
-                    "pgjdbc " + org.postgresql.util.DriverInfo.DRIVER_VERSION};
+            return new String[] {"lava-pg-jdbc " + Version.FULL, "pgjdbc " + Version.pgjdbc(),
+                    "AWS SDK for Java " + Version.awsSdk(), "commit " + Version.COMMIT};
         }
     }
 }

@@ -304,4 +304,14 @@ final public class Metrics implements LavaPgDriverMXBean {
     public String getPolicySha256() {
         return policySha256;
     }
+
+    @Override
+    public String getVersion() {
+        return Version.FULL;
+    }
+
+    @Override
+    public String getCommit() {
+        return Version.COMMIT;
+    }
 }

@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  *   ({@code refreshAfterWrite}) while callers keep the current value, so warm connects never wait on AWS.</li>
  *   <li><b>Expiry.</b> A value older than the TTL (an idle entry) is reloaded before it is returned; concurrent callers
  *   share that reload.</li>
- *      *   <li><b>Answers take effect.</b> When a reload gets an answer of the source instead of a value (record not
+ *   <li><b>Answers take effect.</b> When a reload gets an answer of the source instead of a value (record not
  *   found, not enabled or invalid; parameter, secret or CA bundle not found; access or KMS denied; the sign-in over:
  *   see {@link #sourceUnavailable}), the value is still served until its TTL, then the first read past it asks the
  *   source again and, if the answer stands, drops the value and throws the answer. {@code maxStale} never extends a

@@ -247,7 +247,11 @@ public class ShadedJarIT {
                     "META-INF/licenses/org.reactivestreams/reactive-streams/LICENSE",
                     List.of("MIT No Attribution", "Copyright 2014 Reactive Streams")),
             new Licence("org.slf4j:*", "META-INF/licenses/org.slf4j/slf4j/LICENSE.txt",
-                    List.of("QOS.ch", "Permission is hereby granted, free  of charge, to any person obtaining")));
+                    List.of("QOS.ch", "Permission is hereby granted, free  of charge, to any person obtaining")),
+            // the project's own, beside those of what the jar bundles (the thin jar has them too: ReleaseArtifactsIT)
+            new Licence("io.lava:lava-pg-jdbc", "META-INF/lava-pg-jdbc/LICENSE", List.of(APACHE_2, APACHE_2_VERSION)),
+            new Licence("io.lava:lava-pg-jdbc", "META-INF/lava-pg-jdbc/NOTICE",
+                    List.of("lava-pg-jdbc", "Copyright", "The lava-pg-jdbc authors", "Apache License, Version 2.0")));
 
     @Test
     public void everyLicenceTextIsThere() throws IOException {
@@ -272,16 +276,9 @@ public class ShadedJarIT {
             }
         }
         Set<String> bundled = new TreeSet<>();
-        for (Path dependency : classPathJars()) {
+        for (Path dependency : bundledJars()) {
             try (JarFile dep = new JarFile(dependency.toFile())) {
                 List<JarEntry> depEntries = Collections.list(dep.entries());
-                boolean holdsClasses = depEntries.stream().map(JarEntry::getName)
-                        .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
-                        .filter(n -> !n.startsWith("io/lava/jdbc/"))
-                        .anyMatch(n -> entries.contains(n) || entries.contains(SHADED + n));
-                if (!holdsClasses) {
-                    continue;
-                }
                 bundled.add(dependency.getFileName().toString());
                 assertThat(LICENCES).as("a licence entry for the bundled %s", dependency.getFileName())
                         .anyMatch(l -> l.covers(dependency));
@@ -303,6 +300,29 @@ public class ShadedJarIT {
                 .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("caffeine-"))
                 .anyMatch(n -> n.startsWith("picocli-")).anyMatch(n -> n.startsWith("slf4j-nop-"))
                 .anyMatch(n -> n.startsWith("reactive-streams-")).anyMatch(n -> n.startsWith("sdk-core-"));
+    }
+
+    /**
+     * @return the jars of the test class path that the drop-in jar holds classes of (relocated or not): the artifacts
+     *     it bundles
+     */
+    public static Set<Path> bundledJars() throws IOException {
+        Set<String> inAll;
+        try (JarFile all = new JarFile(allJar().toFile())) {
+            inAll = new TreeSet<>(Collections.list(all.entries()).stream().map(JarEntry::getName).toList());
+        }
+        Set<Path> bundled = new TreeSet<>();
+        for (Path dependency : classPathJars()) {
+            try (JarFile dep = new JarFile(dependency.toFile())) {
+                if (Collections.list(dep.entries()).stream().map(JarEntry::getName)
+                        .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                        .filter(n -> !n.startsWith("io/lava/jdbc/"))
+                        .anyMatch(n -> inAll.contains(n) || inAll.contains(SHADED + n))) {
+                    bundled.add(dependency);
+                }
+            }
+        }
+        return bundled;
     }
 
     /** The jars of the test class path, as the class loader sees them (failsafe may hand it a manifest-only jar). */

@@ -475,7 +475,11 @@ class CliIT {
     void versionAndHelp() {
         Run version = cli("--version");
         assertThat(version.exitCode()).isZero();
-        assertThat(version.out()).startsWith("lava-pg-jdbc " + Version.FULL + "\n").contains("pgjdbc 42.");
+        // the -all jar's own bundled pgjdbc and (relocated) AWS SDK, and the commit of this build
+        assertThat(version.out()).isEqualTo("lava-pg-jdbc " + Version.FULL + "\n"
+                + "pgjdbc " + org.postgresql.util.DriverInfo.DRIVER_VERSION + "\n"
+                + "AWS SDK for Java " + software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION + "\n"
+                + "commit " + Version.COMMIT + "\n");
         Run help = cli("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: lava-pg", "check", "record", "psql", "Exit codes:");

@@ -49,7 +49,7 @@ public final class Benchmarks {
         // the driver registers its MBean at once (otherwise a few seconds later)
         ManagementFactory.getPlatformMBeanServer();
         Path moduleDir = Path.of(System.getProperty("bench.moduleDir", "examples/benchmarks")).toAbsolutePath();
-        String version = System.getProperty("bench.driverVersion", "0.1.0-SNAPSHOT");
+        String version = System.getProperty("bench.driverVersion", "1.0.0-SNAPSHOT");
         Path work = moduleDir.resolve("target/bench");
         Files.createDirectories(work);
         clearNotes(work);
