@@ -33,6 +33,33 @@ class PgDelegateTest {
         assertThat(PgDelegate.pgUrl(resolved(host, database))).isEqualTo(url);
     }
 
+    /**
+     * A {@code database} property written by someone who does not own the process cannot reach pgjdbc as anything but
+     * a database name: not a parameter of pgjdbc's URL (TLS, user), not another host.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            x?sslmode=disable&user=postgres
+            x/../postgres?ssl=false
+            x#@evil.example.com:5432/y
+            """)
+    void aHostileDatabaseStaysADatabaseName(String hostile) {
+        ConnectionRef ref = ConnectionRef.parse("jdbc:lava-pg:prod/warehouse", properties("database", hostile),
+                k -> null);
+        ConnectionOptions options = ConnectionOptions.of(ref, k -> null);
+        String url = PgDelegate.pgUrl(resolved("db.example.com", "dw").withDatabase(options.database()));
+        Properties parsed = org.postgresql.Driver.parseURL(url, new Properties());
+        assertThat(parsed.getProperty("PGDBNAME")).isEqualTo(hostile);
+        assertThat(parsed.getProperty("PGHOST")).isEqualTo("db.example.com");
+        assertThat(parsed.stringPropertyNames()).containsExactlyInAnyOrder("PGDBNAME", "PGHOST", "PGPORT");
+    }
+
+    private static Properties properties(String key, String value) {
+        Properties p = new Properties();
+        p.setProperty(key, value);
+        return p;
+    }
+
     @Test
     void recordCredentialsWinAndOtherPropertiesPassThrough() {
         Properties info = new Properties();
